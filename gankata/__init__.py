@@ -1,0 +1,6 @@
+"""Support package for gan-katas: the curriculum, the runner, data loading and devices.
+
+Learners never edit this package; they edit ``katas/``. Everything a kata's tests share
+(loading a learner's module, the MNIST digits, teaching assertions) lives here so that the
+katas stay independent of each other.
+"""

