@@ -105,7 +105,7 @@ def _load_torchvision(root: str | Path | None) -> Mnist:
     except RuntimeError as error:
         raise DataUnavailableError(
             f"No MNIST files under {root / 'MNIST' / 'raw'} ({error}). Download them once "
-            "while online with: python -c \"from torchvision.datasets import MNIST; "
+            'while online with: python -c "from torchvision.datasets import MNIST; '
             f"MNIST({str(root)!r}, download=True); MNIST({str(root)!r}, train=False, "
             "download=True)\", or use the embedded digits: load_mnist('embedded')."
         ) from error

@@ -139,7 +139,11 @@ def test_item_is_label_image_and_target(kata, digits):
         f"ds[0] returned {type(item).__name__} of length {len(item)}; expected a tuple "
         "(label, image, target), as the book's MnistDataset returns."
     )
-    label, image, target = item
+    label, image, _ = item
+    assert isinstance(label, int) and label == labels[0], (
+        f"ds[0]'s label is {label!r}; expected the int {labels[0]}, the digit itself "
+        "(the one-hot vector is the third item, the target)."
+    )
     assert isinstance(image, torch.Tensor) and image.shape == (784,), (
         f"ds[0]'s image is {type(image).__name__} {tuple(getattr(image, 'shape', ()))}; "
         "expected a tensor of shape (784,): one flattened digit."
@@ -178,7 +182,7 @@ def test_target_is_the_one_hot_of_the_label(kata, digits):
     images, labels = digits
     ds = kata.MnistDataset(images, labels)
     for i in (0, 7, 21, 39):
-        label, _, target = ds[i]
+        _, _, target = ds[i]
         expected = torch.zeros(10)
         expected[labels[i]] = 1.0
         assert isinstance(target, torch.Tensor) and target.shape == (10,), (
@@ -206,8 +210,7 @@ def test_string_labels_come_back_as_ints(kata, digits):
         f"{labels[4]}. OpenML's labels are strings: keep int(label)."
     )
     assert int(torch.argmax(target)) == labels[4], (
-        f"With string labels ds[4]'s target is {target.tolist()}; expected the 1.0 at "
-        f"{labels[4]}."
+        f"With string labels ds[4]'s target is {target.tolist()}; expected the 1.0 at {labels[4]}."
     )
 
 
