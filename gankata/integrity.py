@@ -1,0 +1,179 @@
+"""The integrity check (DESIGN.md §4): prove that the kata tests can fail, and do.
+
+For every kata: every test fails against the untouched stub, every test passes against the
+reference solution, and every catalogued learner mistake (an exact edit of the solution)
+is caught by a failure whose message names it. Run ``python -m gankata.integrity [KATA ...]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from gankata.curriculum import Kata, load_curriculum
+from gankata.impl import find_root
+from gankata.testrun import TestResult, run_tests
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
+
+CATALOGUE = Path(__file__).with_name("mistakes.toml")
+TODO_MARK = "TODO: Implement for Kata"
+
+
+@dataclass(frozen=True)
+class Mistake:
+    kata: str
+    mistake: str
+    find: str
+    replace: str
+    mentions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kata: str
+    check: str
+    ok: bool
+    detail: str
+
+
+def load_mistakes(path: Path = CATALOGUE) -> list[Mistake]:
+    entries = tomllib.loads(path.read_text(encoding="utf-8"))["mistake"]
+    return [
+        Mistake(e["kata"], e["mistake"], e["find"], e["replace"], tuple(e["mentions"]))
+        for e in entries
+    ]
+
+
+def apply_mistake(solution: str, mistake: Mistake) -> str:
+    """The solution with the mistake made; a ValueError if the edit no longer applies."""
+    found = solution.count(mistake.find)
+    if found != 1:
+        raise ValueError(
+            f"the edit for {mistake.mistake!r} expects {mistake.find!r} exactly once in "
+            f"solutions/{mistake.kata}.py but found it {found} times: update gankata/mistakes.toml"
+        )
+    return solution.replace(mistake.find, mistake.replace)
+
+
+def names_it(result: TestResult, mentions: tuple[str, ...]) -> bool:
+    text = result.message.lower()
+    return not result.passed and all(word.lower() in text for word in mentions)
+
+
+def check_kata(root: Path, kata: Kata, mistakes: list[Mistake]) -> list[Verdict]:
+    """Run the kata's tests once against the stub, the solution and every mutant."""
+    verdicts = []
+    stub_text = (root / kata.stub).read_text(encoding="utf-8")
+    if TODO_MARK not in stub_text:
+        verdicts.append(Verdict(kata.name, "stub", False, f"{kata.stub} has no '{TODO_MARK}'"))
+    with tempfile.TemporaryDirectory(prefix="gankata-mutants-") as tmp:
+        mutants: dict[str, Mistake] = {}
+        solution = (root / kata.solution).read_text(encoding="utf-8")
+        for number, mistake in enumerate(mistakes, start=1):
+            label = f"mistake-{number}"
+            try:
+                mutated = apply_mistake(solution, mistake)
+            except ValueError as error:
+                verdicts.append(Verdict(kata.name, mistake.mistake, False, str(error)))
+                continue
+            (Path(tmp) / label).mkdir()
+            (Path(tmp) / label / f"{kata.name}.py").write_text(mutated, encoding="utf-8")
+            mutants[label] = mistake
+        impls = ["katas", "solutions", *(str(Path(tmp) / label) for label in mutants)]
+        by_impl: dict[str, list[TestResult]] = defaultdict(list)
+        for result in run_tests(root, [kata.name], impls):
+            by_impl[result.impl].append(result)
+
+    stub_passed = [r.test for r in by_impl["katas"] if r.outcome != "failed"]
+    verdicts.append(
+        Verdict(
+            kata.name,
+            "every test fails on the stub",
+            bool(by_impl["katas"]) and not stub_passed,
+            f"{len(by_impl['katas'])} tests"
+            if not stub_passed
+            else f"did not fail: {', '.join(stub_passed)}",
+        )
+    )
+    solution_failed = [r for r in by_impl["solutions"] if not r.passed]
+    verdicts.append(
+        Verdict(
+            kata.name,
+            "every test passes on the solution",
+            bool(by_impl["solutions"]) and not solution_failed,
+            f"{len(by_impl['solutions'])} tests"
+            if not solution_failed
+            else "; ".join(f"{r.test}: {r.message[:200]}" for r in solution_failed),
+        )
+    )
+    for label, mistake in mutants.items():
+        results = by_impl[label]
+        caught = [r for r in results if not r.passed]
+        named = [r for r in caught if names_it(r, mistake.mentions)]
+        if named:
+            detail = f"caught by {len(caught)} tests, named by {named[0].test}"
+        elif caught:
+            detail = (
+                f"caught by {len(caught)} tests but no message mentions "
+                f"{' + '.join(map(repr, mistake.mentions))}; first: {caught[0].message[:200]}"
+            )
+        else:
+            detail = "not caught: every test passes with this mistake"
+        verdicts.append(Verdict(kata.name, mistake.mistake, bool(named), detail))
+    return verdicts
+
+
+def check_all(root: Path, names: list[str] | None = None) -> list[Verdict]:
+    curriculum = [k for k in load_curriculum() if not names or k.name in names]
+    catalogue = load_mistakes()
+    known = {k.name for k in load_curriculum()}
+    orphans = [m for m in catalogue if m.kata not in known]
+    verdicts = [
+        Verdict(m.kata, m.mistake, False, "this kata is not in gankata/curriculum.toml")
+        for m in orphans
+    ]
+    # Each kata's run is its own pytest process; run them side by side on every core.
+    with ThreadPoolExecutor() as pool:
+        runs = pool.map(
+            lambda k: check_kata(root, k, [m for m in catalogue if m.kata == k.name]),
+            curriculum,
+        )
+        for kata_verdicts in runs:
+            verdicts += kata_verdicts
+    return verdicts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m gankata.integrity", description=__doc__)
+    parser.add_argument("katas", nargs="*", help="only these katas (default: all)")
+    args = parser.parse_args(argv)
+    verdicts = check_all(find_root(), args.katas)
+    table = Table(title="Kata integrity: stubs fail, solutions pass, mistakes are caught")
+    for column in ("kata", "check", "", "detail"):
+        table.add_column(column, overflow="fold")
+    for v in verdicts:
+        table.add_row(v.kata, v.check, "[green]ok[/]" if v.ok else "[red]FAIL[/]", v.detail)
+    console = Console()
+    console.print(table)
+    failures = [v for v in verdicts if not v.ok]
+    if failures:
+        console.print(f"[red]{len(failures)} of {len(verdicts)} integrity checks failed.[/]")
+        return 1
+    console.print(f"[green]All {len(verdicts)} integrity checks passed.[/]")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
