@@ -69,7 +69,8 @@ def load_impl(name: str, impl: str, root: Path) -> ModuleType:
         where = f", line {frames[-1].lineno}" if frames else ""
         raise ImplLoadError(
             f"Importing {_shown(path, root)} raised {type(error).__name__}: {error}{where}.\n"
-            "Code at the top level of a kata runs on import: keep work inside functions."
+            "Python runs a kata's top-level code (imports, constants) when it loads the file: "
+            "the error is there, not in a test."
         ) from None
     return module
 

@@ -16,6 +16,31 @@ import pytest
 REPORT_ENV = "GANKATA_REPORT"
 
 _results: list[dict] = []
+# (test file, implementation) pairs in which a test was stopped by pytest-timeout.
+_hung: set[tuple[str, str]] = set()
+
+
+def _suite(item: pytest.Item) -> tuple[str, str]:
+    callspec = getattr(item, "callspec", None)
+    return str(item.path), str(callspec.params.get("kata", "")) if callspec else ""
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    # One endless loop would otherwise cost a full timeout in every test that calls it.
+    if _suite(item) in _hung:
+        pytest.fail(
+            "Not run: an earlier test of this kata was stopped for running too long. "
+            "Fix that one first.",
+            pytrace=False,
+        )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    report = yield
+    if report.failed and "Timeout" in str(getattr(report.longrepr, "reprcrash", "")):
+        _hung.add(_suite(item))
+    return report
 
 
 def teaching_message(report: pytest.TestReport | pytest.CollectReport) -> str:
@@ -23,6 +48,11 @@ def teaching_message(report: pytest.TestReport | pytest.CollectReport) -> str:
     crash = getattr(report.longrepr, "reprcrash", None)
     text = crash.message if crash is not None else str(report.longrepr)
     text = text.removeprefix("AssertionError: ").removeprefix("Failed: ")
+    if text.startswith("Timeout"):
+        return (
+            f"This test was stopped after running too long ({text.split(' from ')[0]}). "
+            "Look for a loop in your kata that never ends, or work that is far too big."
+        )
     # pytest appends the rewritten expression ("assert 3 == 4") after the message.
     return text.split("\nassert ")[0].strip()
 
