@@ -27,7 +27,7 @@ from rich.table import Table
 
 from gankata.curriculum import Kata, find_kata, load_curriculum
 from gankata.impl import find_root
-from gankata.testrun import RunFailed, TestResult, run_tests
+from gankata.testrun import CaseResult, RunFailed, run_tests
 
 console = Console(highlight=False)
 
@@ -39,19 +39,19 @@ class UsageError(Exception):
     """Something the learner asked for cannot be done; the message says what to do."""
 
 
-def _results_by_kata(root: Path, katas: list[Kata]) -> dict[str, list[TestResult]]:
+def _results_by_kata(root: Path, katas: list[Kata]) -> dict[str, list[CaseResult]]:
     results = run_tests(root, [k.name for k in katas])
     return {k.name: [r for r in results if r.kata == k.name] for k in katas}
 
 
-def _status(results: list[TestResult]) -> str:
+def _status(results: list[CaseResult]) -> str:
     passed = sum(r.passed for r in results)
     if results and passed == len(results):
         return "done"
     return "in progress" if passed else "not started"
 
 
-def show_table(curriculum: list[Kata], results: dict[str, list[TestResult]]) -> None:
+def show_table(curriculum: list[Kata], results: dict[str, list[CaseResult]]) -> None:
     table = Table(title="gan-katas: your progress")
     for column in ("#", "kata", "what you learn", "status", "tests"):
         table.add_column(column)
@@ -70,7 +70,7 @@ def show_table(curriculum: list[Kata], results: dict[str, list[TestResult]]) -> 
 
 
 def show_check(
-    kata: Kata, rows: list[TestResult], curriculum: list[Kata], verbose: bool = False
+    kata: Kata, rows: list[CaseResult], curriculum: list[Kata], verbose: bool = False
 ) -> bool:
     """Report one kata's results the way a teacher would; True when every test passes."""
     passed = sum(r.passed for r in rows)
@@ -102,7 +102,7 @@ def show_check(
 
 
 def _check_first_unfinished(
-    curriculum: list[Kata], results: dict[str, list[TestResult]], verbose: bool
+    curriculum: list[Kata], results: dict[str, list[CaseResult]], verbose: bool
 ) -> int:
     for kata in curriculum:
         if _status(results[kata.name]) != "done":

@@ -20,7 +20,7 @@ from rich.table import Table
 
 from gankata.curriculum import Kata, load_curriculum
 from gankata.impl import find_root
-from gankata.testrun import TestResult, run_tests
+from gankata.testrun import CaseResult, run_tests
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -67,7 +67,7 @@ def apply_mistake(solution: str, mistake: Mistake) -> str:
     return solution.replace(mistake.find, mistake.replace)
 
 
-def names_it(result: TestResult, mentions: tuple[str, ...]) -> bool:
+def names_it(result: CaseResult, mentions: tuple[str, ...]) -> bool:
     text = result.message.lower()
     return not result.passed and all(word.lower() in text for word in mentions)
 
@@ -92,7 +92,7 @@ def check_kata(root: Path, kata: Kata, mistakes: list[Mistake]) -> list[Verdict]
             (Path(tmp) / label / f"{kata.name}.py").write_text(mutated, encoding="utf-8")
             mutants[label] = mistake
         impls = ["katas", "solutions", *(str(Path(tmp) / label) for label in mutants)]
-        by_impl: dict[str, list[TestResult]] = defaultdict(list)
+        by_impl: dict[str, list[CaseResult]] = defaultdict(list)
         for result in run_tests(root, [kata.name], impls):
             by_impl[result.impl].append(result)
 

@@ -20,7 +20,7 @@ TEST_TIMEOUT_S = float(os.environ.get("GANKATA_TEST_TIMEOUT", 30))
 
 
 @dataclass(frozen=True)
-class TestResult:
+class CaseResult:
     kata: str
     test: str
     outcome: str  # "passed", "failed", "skipped" or "error" (the test module did not load)
@@ -47,7 +47,7 @@ def run_tests(
     katas: Sequence[str],
     impls: Sequence[str] = ("katas",),
     timeout_s: float | None = None,
-) -> list[TestResult]:
+) -> list[CaseResult]:
     """Run the tests of ``katas`` against each of ``impls`` and return one result per test."""
     files = [str(root / "tests" / f"test_{name}.py") for name in katas]
     with tempfile.TemporaryDirectory(prefix="gankata-") as tmp:
@@ -74,7 +74,7 @@ def run_tests(
             )
         rows = json.loads(report.read_text())
     return [
-        TestResult(
+        CaseResult(
             kata=kata_of(row["nodeid"]),
             test=row["nodeid"].split("::", 1)[-1],
             outcome=row["outcome"],

@@ -1,0 +1,95 @@
+"""Sessions for gan-katas.
+
+    nox -s katas         the learner's command: progress table and the next failing test
+    nox -s katas -- one_hot_dataset    check one kata (also: -- hint KATA, -- watch, ...)
+    nox -s solutions     every kata's tests against the reference answers
+    nox -s integrity     stubs fail, solutions pass, every catalogued mistake is caught
+    nox -s tests         what CI runs: all tests against the solutions, then integrity
+    nox -s lint          ruff
+
+All sessions share one environment, ``.nox/gankata``: PyTorch is several GB and installs
+once, and a second ``nox -s katas`` starts in seconds. It is reinstalled only when
+pyproject.toml changes. Already have PyTorch? ``pip install -e .`` and run ``gankata``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from pathlib import Path
+
+import nox
+
+nox.options.default_venv_backend = "none"
+nox.options.sessions = ["katas"]
+
+ROOT = Path(__file__).parent
+ENV = ROOT / ".nox" / "gankata"
+RUNNER_COMMANDS = {"list", "check", "hint", "watch", "reset"}
+
+
+def shared_python(session: nox.Session) -> str:
+    """The shared environment's Python, created and kept in step with pyproject.toml."""
+    python = ENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    if not python.exists():
+        session.run(sys.executable, "-m", "venv", str(ENV), external=True)
+    stamp = ENV / "installed-pyproject.sha256"
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if not stamp.exists() or stamp.read_text() != wanted:
+        session.run(str(python), "-m", "pip", "install", "-e", ".[test]", external=True)
+        stamp.write_text(wanted)
+    return str(python)
+
+
+@nox.session
+def katas(session: nox.Session) -> None:
+    """Your progress and the next thing to learn (``-- KATA`` checks one kata)."""
+    python = shared_python(session)
+    args = list(session.posargs)
+    if args and args[0] not in RUNNER_COMMANDS and not args[0].startswith("-"):
+        args = ["check", *args]
+    session.run(python, "-m", "gankata", *args, external=True)
+
+
+@nox.session
+def solutions(session: nox.Session) -> None:
+    """Every kata's tests against the reference answers in solutions/."""
+    python = shared_python(session)
+    session.run(
+        python,
+        "-m",
+        "pytest",
+        "tests",
+        "-m",
+        "kata",
+        "--impl",
+        "solutions",
+        *session.posargs,
+        external=True,
+    )
+
+
+@nox.session
+def integrity(session: nox.Session) -> None:
+    """Stubs fail every test, solutions pass every test, every mistake is caught and named."""
+    python = shared_python(session)
+    session.run(python, "-m", "gankata.integrity", *session.posargs, external=True)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """CI: every test (katas against the solutions, gankata's own), then the integrity check."""
+    python = shared_python(session)
+    session.run(
+        python, "-m", "pytest", "tests", "--impl", "solutions", *session.posargs, external=True
+    )
+    session.run(python, "-m", "gankata.integrity", external=True)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff: lint and formatting."""
+    python = shared_python(session)
+    session.run(python, "-m", "ruff", "check", ".", external=True)
+    session.run(python, "-m", "ruff", "format", "--check", ".", external=True)

@@ -1,0 +1,43 @@
+"""The mistakes catalogue stays applicable, and the integrity check judges correctly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gankata.curriculum import load_curriculum
+from gankata.integrity import Mistake, apply_mistake, load_mistakes, names_it
+from gankata.testrun import CaseResult
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("mistake", load_mistakes(), ids=lambda m: f"{m.kata}: {m.mistake}")
+def test_every_catalogued_mistake_still_applies_to_its_solution(mistake):
+    assert mistake.kata in {k.name for k in load_curriculum()}, f"{mistake.kata} is no kata"
+    solution = (ROOT / "solutions" / f"{mistake.kata}.py").read_text(encoding="utf-8")
+    assert apply_mistake(solution, mistake) != solution
+    assert mistake.mentions, f"{mistake.mistake!r} must list the words its failure names"
+
+
+def test_every_kata_has_at_least_four_catalogued_mistakes():
+    counts = {k.name: 0 for k in load_curriculum()}
+    for mistake in load_mistakes():
+        counts[mistake.kata] += 1
+    assert all(n >= 4 for n in counts.values()), f"mistakes per kata: {counts}"
+
+
+@pytest.mark.parametrize("source", ["x = 1\n", "x = 2\nx = 2\n"], ids=["absent", "twice"])
+def test_an_edit_that_does_not_apply_exactly_once_is_an_error(source):
+    mistake = Mistake("k", "sets x to 3", "x = 2", "x = 3", ("x",))
+    with pytest.raises(ValueError, match="exactly once"):
+        apply_mistake(source, mistake)
+
+
+def test_a_mistake_counts_as_named_only_by_a_failure_that_mentions_every_word():
+    failure = CaseResult("k", "t", "failed", "Did you forget / 255? Row 3.", "", "m")
+    assert names_it(failure, ("/ 255", "row"))
+    assert not names_it(failure, ("/ 255", "column"))
+    passing = CaseResult("k", "t", "passed", "", "", "m")
+    assert not names_it(passing, ())
