@@ -1,0 +1,182 @@
+"""The runner, run on a throwaway copy of the repository, as a learner would use it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from gankata import cli, testrun
+
+ROOT = Path(__file__).resolve().parents[2]
+KATA = "one_hot_dataset"
+
+
+@pytest.fixture
+def checkout(tmp_path: Path) -> Path:
+    """A git clone-alike of the project holding the stubs, solutions and kata tests."""
+    for folder in ("katas", "solutions"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    (tmp_path / "tests").mkdir()
+    for test in [*(ROOT / "tests").glob("test_*.py"), ROOT / "tests" / "conftest.py"]:
+        shutil.copy(test, tmp_path / "tests")
+    shutil.copy(ROOT / "pyproject.toml", tmp_path)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"]
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "add", "."], cwd=tmp_path, check=True)
+    subprocess.run([*git, "commit", "-qm", "stubs"], cwd=tmp_path, check=True)
+    return tmp_path
+
+
+@pytest.fixture
+def gankata(monkeypatch, capsys):
+    """Run the CLI in-process; returns (exit code, everything it printed)."""
+    monkeypatch.setattr(cli.console, "width", 200)
+
+    def run(root: Path, *args: str) -> tuple[int, str]:
+        code = cli.main(["--root", str(root), *args])
+        return code, capsys.readouterr().out
+
+    return run
+
+
+def solve(root: Path, name: str = KATA) -> None:
+    shutil.copy(root / "solutions" / f"{name}.py", root / "katas" / f"{name}.py")
+
+
+def test_check_on_the_stub_shows_the_failure_the_lesson_and_the_hint_command(checkout, gankata):
+    code, out = gankata(checkout, "check", KATA)
+    assert code == 1
+    assert "Need to implement for Kata 1.1" in out
+    assert f"katas/{KATA}.py" in out and "docstring" in out
+    assert f"gankata hint {KATA}" in out
+
+
+def test_check_tests_the_file_in_katas_and_says_done_when_it_passes(checkout, gankata):
+    solve(checkout)
+    code, out = gankata(checkout, "check", KATA)
+    assert code == 0, out
+    assert "Kata done ✓" in out and f"solutions/{KATA}.py" in out
+
+
+def test_a_syntax_error_shows_its_file_and_line_not_a_runner_traceback(checkout, gankata):
+    stub = checkout / "katas" / f"{KATA}.py"
+    stub.write_text(stub.read_text().replace("PIXELS = 28 * 28", "PIXELS = 28 *"))
+    code, out = gankata(checkout, "check", KATA)
+    assert code == 1
+    assert f"katas/{KATA}.py, line" in out and "invalid syntax" in out
+    assert "Traceback" not in out
+
+
+def test_an_endless_loop_is_stopped_with_a_message(checkout, gankata, monkeypatch):
+    monkeypatch.setattr(testrun, "TEST_TIMEOUT_S", 1)
+    stub = checkout / "katas" / f"{KATA}.py"
+    todo = 'raise NotImplementedError("Need to implement for Kata 1.1'
+    text = stub.read_text().replace(todo, "while True:\n        pass\n    " + todo)
+    stub.write_text(text)
+    started = time.monotonic()
+    code, out = gankata(checkout, "check", KATA)
+    assert code == 1
+    assert "running too long" in out and "never ends" in out
+    assert time.monotonic() - started < 30, "one hang must cost one timeout, not one per test"
+
+
+def test_progress_shows_the_table_with_a_partly_done_kata_in_progress(checkout, gankata):
+    solve(checkout)
+    kata = checkout / "katas" / f"{KATA}.py"
+    kata.write_text(
+        kata.read_text().replace(
+            "return self.images[index].view(28, 28)",
+            'raise NotImplementedError("Need to implement for Kata 1.4")',
+        )
+    )
+    code, out = gankata(checkout)
+    assert code == 1
+    assert "in progress" in out and "Need to implement for Kata 1.4" in out
+    assert "test_as_image" in out
+
+
+def test_reset_backs_up_the_learners_file_before_restoring_the_stub(checkout, gankata):
+    kata = checkout / "katas" / f"{KATA}.py"
+    stub = kata.read_text()
+    mine = stub + "\n# my own work\n"
+    kata.write_text(mine)
+    code, out = gankata(checkout, "reset", KATA)
+    assert code == 0
+    assert kata.read_text() == stub
+    backups = list((checkout / ".gankata" / "backups").glob(f"{KATA}-*.py"))
+    assert [b.read_text() for b in backups] == [mine]
+    assert str(backups[0].relative_to(checkout)) in out
+
+
+def test_reset_restores_the_stub_even_after_the_learner_committed_their_work(
+    checkout, gankata, tmp_path_factory
+):
+    clone = tmp_path_factory.mktemp("learner") / "gan-katas"
+    subprocess.run(["git", "clone", "-q", str(checkout), str(clone)], check=True)
+    solve(clone)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"]
+    subprocess.run([*git, "commit", "-qam", "my answer"], cwd=clone, check=True)
+    code, out = gankata(clone, "reset", KATA)
+    assert code == 0, out
+    assert "TODO: Implement for Kata" in (clone / "katas" / f"{KATA}.py").read_text()
+    assert len(list((clone / ".gankata" / "backups").iterdir())) == 1
+
+
+def test_reset_of_an_untouched_stub_writes_nothing(checkout, gankata):
+    code, out = gankata(checkout, "reset", KATA)
+    assert code == 0 and "already the original stub" in out
+    assert not (checkout / ".gankata").exists()
+
+
+def test_reset_outside_git_leaves_the_file_alone_and_says_why(checkout, gankata):
+    shutil.rmtree(checkout / ".git")
+    kata = checkout / "katas" / f"{KATA}.py"
+    kata.write_text("my work\n")
+    code, out = gankata(checkout, "reset", KATA)
+    assert code == 2 and "unchanged" in out
+    assert kata.read_text() == "my work\n"
+
+
+def test_watch_checks_again_after_a_save(checkout, monkeypatch):
+    checks = []
+    kata = checkout / "katas" / f"{KATA}.py"
+
+    def save_later() -> None:
+        time.sleep(0.3)
+        kata.write_text(kata.read_text() + "\n")
+        # Some filesystems keep whole-second modification times.
+        kata.touch()
+
+    saver = threading.Thread(target=save_later)
+    saver.start()
+    code = cli.cmd_watch(checkout, lambda: checks.append(1) or 1, poll_s=0.05, rounds=2)
+    saver.join()
+    assert code == 0 and len(checks) == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("hint", KATA, "9"), "there is no hint 9"),
+        (("hint", "no_such_kata"), "the katas are: one_hot_dataset"),
+        (("check", "no_such_kata"), "the katas are: one_hot_dataset"),
+    ],
+)
+def test_a_bad_request_gets_a_clear_message(checkout, gankata, args, says):
+    code, out = gankata(checkout, *args)
+    assert code == 2 and says in out
+
+
+def test_hints_come_one_at_a_time(checkout, gankata):
+    code, out = gankata(checkout, "hint", KATA)
+    assert code == 0 and "Hint 1 of 3" in out and f"gankata hint {KATA} 2" in out
+
+
+def test_outside_a_checkout_the_runner_says_where_to_run_it(tmp_path, gankata):
+    code, out = gankata(tmp_path, "list")
+    assert code == 2 and "katas/" in out
