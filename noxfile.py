@@ -49,7 +49,9 @@ def katas(session: nox.Session) -> None:
     args = list(session.posargs)
     if args and args[0] not in RUNNER_COMMANDS and not args[0].startswith("-"):
         args = ["check", *args]
-    session.run(python, "-m", "gankata", *args, external=True)
+    session.run(
+        python, "-m", "gankata", *args, env={"GANKATA_COMMAND": "nox -s katas --"}, external=True
+    )
 
 
 @nox.session

@@ -14,6 +14,7 @@ reported for that kata and never crashes the runner.
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import time
 from collections.abc import Callable
@@ -32,6 +33,9 @@ from gankata.testrun import CaseResult, RunFailed, run_tests
 console = Console(highlight=False)
 
 STUB_MARK = "TODO: Implement for Kata"
+# How the learner started us, so that suggested commands can be pasted as they are
+# (the nox session sets "nox -s katas --").
+COMMAND = os.environ.get("GANKATA_COMMAND", "gankata")
 BACKUPS = Path(".gankata") / "backups"
 
 
@@ -83,7 +87,7 @@ def show_check(
         console.print(f"[green]Kata done ✓[/]  Solution for comparison: {kata.solution}")
         later = curriculum[kata.number :]
         if later:
-            console.print(f"Next kata: [bold]{later[0].stub}[/] (run `gankata check`)")
+            console.print(f"Next kata: [bold]{later[0].stub}[/] (run `{COMMAND} check`)")
         else:
             console.print("[green]That was the last kata. Well done![/]")
         return True
@@ -95,8 +99,8 @@ def show_check(
     console.print(Panel(escape(body), title=f"[red]{escape(first.test)}[/]", title_align="left"))
     console.print(
         f"The lesson is the docstring at the top of {kata.stub} (seed: {escape(kata.seed)}).\n"
-        f"Stuck? Run `gankata hint {kata.name}` for a hint"
-        + ("." if verbose else f", or `gankata check {kata.name} -v` for the full traceback.")
+        f"Stuck? Run `{COMMAND} hint {kata.name}` for a hint"
+        + ("." if verbose else f", or `{COMMAND} check {kata.name} -v` for the full traceback.")
     )
     return False
 
@@ -144,7 +148,7 @@ def cmd_hint(curriculum: list[Kata], name: str, number: int) -> int:
         )
     )
     if number < len(kata.hints):
-        console.print(f"Still stuck? `gankata hint {kata.name} {number + 1}` goes further.")
+        console.print(f"Still stuck? `{COMMAND} hint {kata.name} {number + 1}` goes further.")
     return 0
 
 
