@@ -18,7 +18,7 @@ import pytest
 import torch
 from hypothesis import HealthCheck, settings
 
-from gankata.impl import ImplLoadError, load_impl
+from gankata.impl import IMPLS, ImplLoadError, load_impl
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,6 +41,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def _impls(config: pytest.Config) -> list[str]:
     return config.getoption("impl") or [os.environ.get("GANKATA_IMPL", "katas")]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    unknown = [i for i in _impls(config) if i not in IMPLS and not Path(i).is_dir()]
+    if unknown:
+        raise pytest.UsageError(
+            f"--impl {unknown[0]!r} (or GANKATA_IMPL) is neither 'katas' nor 'solutions' nor "
+            "a folder of <kata>.py files."
+        )
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

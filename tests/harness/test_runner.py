@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -180,3 +181,13 @@ def test_hints_come_one_at_a_time(checkout, gankata):
 def test_outside_a_checkout_the_runner_says_where_to_run_it(tmp_path, gankata):
     code, out = gankata(tmp_path, "list")
     assert code == 2 and "katas/" in out
+
+
+def test_a_mistyped_impl_is_refused_with_the_choices():
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", f"tests/test_{KATA}.py", "--impl", "solution"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode != 0 and "neither 'katas' nor 'solutions'" in done.stderr
