@@ -166,7 +166,11 @@ def cmd_watch(
     done = 0
     try:
         while True:
-            check()
+            try:
+                check()
+            except RunFailed as error:
+                # A hung run must not end the watch: the learner's next save may fix it.
+                console.print(f"[red]{escape(str(error))}[/]")
             done += 1
             if rounds is not None and done >= rounds:
                 return 0

@@ -143,9 +143,15 @@ def test_reset_outside_git_leaves_the_file_alone_and_says_why(checkout, gankata)
     assert kata.read_text() == "my work\n"
 
 
-def test_watch_checks_again_after_a_save(checkout, monkeypatch):
+def test_watch_checks_again_after_a_save_and_survives_a_failed_run(checkout, capsys):
     checks = []
     kata = checkout / "katas" / f"{KATA}.py"
+
+    def check() -> int:
+        checks.append(1)
+        if len(checks) == 1:
+            raise testrun.RunFailed("the tests hung")
+        return 1
 
     def save_later() -> None:
         time.sleep(0.3)
@@ -155,9 +161,10 @@ def test_watch_checks_again_after_a_save(checkout, monkeypatch):
 
     saver = threading.Thread(target=save_later)
     saver.start()
-    code = cli.cmd_watch(checkout, lambda: checks.append(1) or 1, poll_s=0.05, rounds=2)
+    code = cli.cmd_watch(checkout, check, poll_s=0.05, rounds=2)
     saver.join()
     assert code == 0 and len(checks) == 2
+    assert "the tests hung" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
