@@ -72,6 +72,17 @@ def names_it(result: CaseResult, mentions: tuple[str, ...]) -> bool:
     return not result.passed and all(word.lower() in text for word in mentions)
 
 
+def _every_test(kata: str, what: str, results: list[CaseResult], outcome: str) -> Verdict:
+    wrong = [r for r in results if r.outcome != outcome]
+    detail = "; ".join(f"{r.test} {r.outcome} {r.message[:200]}" for r in wrong)
+    return Verdict(
+        kata,
+        f"every test {what}",
+        bool(results) and not wrong,
+        detail or f"{len(results)} tests" if results else "no tests ran",
+    )
+
+
 def check_kata(root: Path, kata: Kata, mistakes: list[Mistake]) -> list[Verdict]:
     """Run the kata's tests once against the stub, the solution and every mutant."""
     verdicts = []
@@ -96,27 +107,9 @@ def check_kata(root: Path, kata: Kata, mistakes: list[Mistake]) -> list[Verdict]
         for result in run_tests(root, [kata.name], impls):
             by_impl[result.impl].append(result)
 
-    stub_passed = [r.test for r in by_impl["katas"] if r.outcome != "failed"]
+    verdicts.append(_every_test(kata.name, "fails on the stub", by_impl["katas"], "failed"))
     verdicts.append(
-        Verdict(
-            kata.name,
-            "every test fails on the stub",
-            bool(by_impl["katas"]) and not stub_passed,
-            f"{len(by_impl['katas'])} tests"
-            if not stub_passed
-            else f"did not fail: {', '.join(stub_passed)}",
-        )
-    )
-    solution_failed = [r for r in by_impl["solutions"] if not r.passed]
-    verdicts.append(
-        Verdict(
-            kata.name,
-            "every test passes on the solution",
-            bool(by_impl["solutions"]) and not solution_failed,
-            f"{len(by_impl['solutions'])} tests"
-            if not solution_failed
-            else "; ".join(f"{r.test}: {r.message[:200]}" for r in solution_failed),
-        )
+        _every_test(kata.name, "passes on the solution", by_impl["solutions"], "passed")
     )
     for label, mistake in mutants.items():
         results = by_impl[label]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
-from gankata.curriculum import load_curriculum
-from gankata.integrity import Mistake, apply_mistake, load_mistakes, names_it
+from gankata.curriculum import find_kata, load_curriculum
+from gankata.integrity import Mistake, apply_mistake, check_kata, load_mistakes, names_it
 from gankata.testrun import CaseResult
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,3 +42,16 @@ def test_a_mistake_counts_as_named_only_by_a_failure_that_mentions_every_word():
     assert not names_it(failure, ("/ 255", "column"))
     passing = CaseResult("k", "t", "passed", "", "", "m")
     assert not names_it(passing, ())
+
+
+def test_the_check_fails_a_solved_stub_and_an_uncaught_mistake(checkout):
+    kata = find_kata("one_hot_dataset", load_curriculum())
+    shutil.copy(checkout / kata.solution, checkout / kata.stub)
+    harmless = Mistake(
+        kata.name, "renames a local", "pixels = torch", "px = pixels = torch", ("x",)
+    )
+    verdicts = {v.check: v for v in check_kata(checkout, kata, [harmless])}
+    assert not verdicts["every test fails on the stub"].ok
+    assert verdicts["every test passes on the solution"].ok
+    assert not verdicts["renames a local"].ok
+    assert "not caught" in verdicts["renames a local"].detail
