@@ -26,13 +26,12 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
-from gankata.curriculum import Kata, find_kata, load_curriculum
+from gankata.curriculum import TODO_MARK, Kata, find_kata, load_curriculum
 from gankata.impl import find_root
 from gankata.testrun import CaseResult, RunFailed, run_tests
 
 console = Console(highlight=False)
 
-STUB_MARK = "TODO: Implement for Kata"
 # How the learner started us, so that suggested commands can be pasted as they are
 # (the nox session sets "nox -s katas --").
 COMMAND = os.environ.get("GANKATA_COMMAND", "gankata")
@@ -190,7 +189,7 @@ def original_stub(root: Path, kata: Kata) -> str:
         shown = subprocess.run(
             ["git", "show", f"{ref}:{kata.stub}"], cwd=root, capture_output=True, text=True
         )
-        if shown.returncode == 0 and STUB_MARK in shown.stdout:
+        if shown.returncode == 0 and TODO_MARK in shown.stdout:
             return shown.stdout
     raise UsageError(
         f"Could not find the original {kata.stub} in git (tried origin/HEAD and HEAD). "

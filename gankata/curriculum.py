@@ -12,6 +12,12 @@ else:
     import tomli as tomllib
 
 MANIFEST = Path(__file__).with_name("curriculum.toml")
+# Every body a learner must write starts with this comment (then the task number).
+TODO_MARK = "TODO: Implement for Kata"
+
+
+def read_toml(path: Path) -> dict:
+    return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)
@@ -36,7 +42,7 @@ class Kata:
 
 
 def load_curriculum(path: Path = MANIFEST) -> list[Kata]:
-    entries = tomllib.loads(path.read_text(encoding="utf-8"))["kata"]
+    entries = read_toml(path)["kata"]
     return [
         Kata(number, e["name"], e["title"], e["seed"], tuple(e["hints"]))
         for number, e in enumerate(entries, start=1)

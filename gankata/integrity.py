@@ -8,7 +8,6 @@ is caught by a failure whose message names it. Run ``python -m gankata.integrity
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
@@ -18,17 +17,11 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from gankata.curriculum import Kata, load_curriculum
+from gankata.curriculum import TODO_MARK, Kata, load_curriculum, read_toml
 from gankata.impl import find_root
 from gankata.testrun import CaseResult, run_tests
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:
-    import tomli as tomllib
-
 CATALOGUE = Path(__file__).with_name("mistakes.toml")
-TODO_MARK = "TODO: Implement for Kata"
 
 
 @dataclass(frozen=True)
@@ -49,7 +42,7 @@ class Verdict:
 
 
 def load_mistakes(path: Path = CATALOGUE) -> list[Mistake]:
-    entries = tomllib.loads(path.read_text(encoding="utf-8"))["mistake"]
+    entries = read_toml(path)["mistake"]
     return [
         Mistake(e["kata"], e["mistake"], e["find"], e["replace"], tuple(e["mentions"]))
         for e in entries
@@ -74,13 +67,13 @@ def names_it(result: CaseResult, mentions: tuple[str, ...]) -> bool:
 
 def _every_test(kata: str, what: str, results: list[CaseResult], outcome: str) -> Verdict:
     wrong = [r for r in results if r.outcome != outcome]
-    detail = "; ".join(f"{r.test} {r.outcome} {r.message[:200]}" for r in wrong)
-    return Verdict(
-        kata,
-        f"every test {what}",
-        bool(results) and not wrong,
-        detail or f"{len(results)} tests" if results else "no tests ran",
-    )
+    if not results:
+        detail = "no tests ran"
+    elif wrong:
+        detail = "; ".join(f"{r.test} {r.outcome} {r.message[:200]}" for r in wrong)
+    else:
+        detail = f"{len(results)} tests"
+    return Verdict(kata, f"every test {what}", bool(results) and not wrong, detail)
 
 
 def check_kata(root: Path, kata: Kata, mistakes: list[Mistake]) -> list[Verdict]:

@@ -9,6 +9,19 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# Commits must work on a machine with no git identity configured (CI).
+GIT = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"]
+
+
+def _commit(repo: Path, message: str) -> None:
+    subprocess.run([*GIT, "add", "."], cwd=repo, check=True)
+    subprocess.run([*GIT, "commit", "-qm", message], cwd=repo, check=True)
+
+
+@pytest.fixture
+def commit():
+    """``commit(repo, message)``: commit everything in ``repo``."""
+    return _commit
 
 
 @pytest.fixture
@@ -20,8 +33,6 @@ def checkout(tmp_path: Path) -> Path:
     for test in [*(ROOT / "tests").glob("test_*.py"), ROOT / "tests" / "conftest.py"]:
         shutil.copy(test, tmp_path / "tests")
     shutil.copy(ROOT / "pyproject.toml", tmp_path)
-    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"]
     subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
-    subprocess.run(["git", "add", "."], cwd=tmp_path, check=True)
-    subprocess.run([*git, "commit", "-qm", "stubs"], cwd=tmp_path, check=True)
+    _commit(tmp_path, "stubs")
     return tmp_path

@@ -99,13 +99,12 @@ def test_reset_backs_up_the_learners_file_before_restoring_the_stub(checkout, ga
 
 
 def test_reset_restores_the_stub_even_after_the_learner_committed_their_work(
-    checkout, gankata, tmp_path_factory
+    checkout, gankata, tmp_path_factory, commit
 ):
     clone = tmp_path_factory.mktemp("learner") / "gan-katas"
     subprocess.run(["git", "clone", "-q", str(checkout), str(clone)], check=True)
     solve(clone)
-    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"]
-    subprocess.run([*git, "commit", "-qam", "my answer"], cwd=clone, check=True)
+    commit(clone, "my answer")
     code, out = gankata(clone, "reset", KATA)
     assert code == 0, out
     assert "TODO: Implement for Kata" in (clone / "katas" / f"{KATA}.py").read_text()
