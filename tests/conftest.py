@@ -16,7 +16,7 @@ from types import ModuleType
 import numpy as np
 import pytest
 import torch
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 from gankata.impl import IMPLS, ImplLoadError, load_impl
 
@@ -24,7 +24,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # The kata fixture is loaded once per test, not per example: hypothesis examples share it
 # on purpose, so the health check about function-scoped fixtures does not apply.
-_shared = {"deadline": None, "suppress_health_check": [HealthCheck.function_scoped_fixture]}
+# The explain phase re-runs every failing property test under a tracer (about 3 s each):
+# too slow for a learner's feedback loop, and the shrunk example already says what failed.
+_shared = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture],
+    "phases": [phase for phase in Phase if phase is not Phase.explain],
+}
 settings.register_profile("ci", derandomize=True, max_examples=50, **_shared)
 settings.register_profile("dev", max_examples=200, **_shared)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
