@@ -6,10 +6,12 @@ says "Need to implement ..." rather than a confusing message about some other mi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import pytest
+import torch
+from torch import nn
 
 T = TypeVar("T")
 
@@ -41,3 +43,19 @@ def expect_error(
     except Exception as error:
         pytest.fail(f"{why}\nIt raised {type(error).__name__}: {error}", pytrace=False)
     pytest.fail(f"{why}\nIt raised nothing.", pytrace=False)
+
+
+def snapshot(module: nn.Module) -> dict[str, torch.Tensor]:
+    """A detached copy of every parameter of ``module`` by name, to compare after a step."""
+    return {name: p.detach().clone() for name, p in module.named_parameters()}
+
+
+def changed(
+    before: Mapping[str, torch.Tensor], after: Mapping[str, torch.Tensor], atol: float = 0.0
+) -> list[str]:
+    """The names of the parameters that differ by more than ``atol`` between two snapshots."""
+    return [
+        name
+        for name, old in before.items()
+        if not torch.allclose(after[name], old, rtol=0.0, atol=atol)
+    ]

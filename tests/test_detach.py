@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from torch import nn
 
-from gankata.testing import call
+from gankata.testing import call, changed, snapshot
 
 LOSSES = {"BCELoss": nn.BCELoss, "MSELoss": nn.MSELoss}
 
@@ -35,10 +35,6 @@ def book_1010_gan() -> tuple[nn.Module, nn.Module]:
 
 def named_grads(module: nn.Module) -> dict[str, torch.Tensor | None]:
     return {name: p.grad for name, p in module.named_parameters()}
-
-
-def snapshot(module: nn.Module) -> dict[str, torch.Tensor]:
-    return {name: p.detach().clone() for name, p in module.named_parameters()}
 
 
 @contextmanager
@@ -194,9 +190,9 @@ def check_returns_only_the_loss(kata, name: str) -> None:
     before = {"D": snapshot(D), "G": snapshot(G)}
     getattr(kata, name)(D, G, torch.randn(5, 2), nn.BCELoss())
     for net, module in (("D", D), ("G", G)):
-        changed = [k for k, v in snapshot(module).items() if not torch.equal(v, before[net][k])]
-        assert not changed, (
-            f"{name}(...) changed {net}'s parameters {changed}: it must only compute the loss. "
+        moved = changed(before[net], snapshot(module))
+        assert not moved, (
+            f"{name}(...) changed {net}'s parameters {moved}: it must only compute the loss. "
             "Do not step an optimiser in it (the book's D.train does, but here the training "
             "step calls backward() and optimiser.step() once, outside)."
         )

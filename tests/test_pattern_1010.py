@@ -9,7 +9,7 @@ import pytest
 import torch
 from torch import nn
 
-from gankata.testing import call
+from gankata.testing import call, changed, snapshot
 
 REAL, FAKE = torch.FloatTensor([1.0]), torch.FloatTensor([0.0])
 Z = torch.FloatTensor([0.5])  # the book's constant input to G
@@ -34,16 +34,6 @@ def _fill(model: nn.Module, value: float) -> None:
     with torch.no_grad():
         for p in model.parameters():
             p.fill_(value)
-
-
-def _snapshot(model: nn.Module) -> list[torch.Tensor]:
-    return [p.detach().clone() for p in model.parameters()]
-
-
-def _same(a: list[torch.Tensor], b: list[torch.Tensor], atol: float = 0.0) -> bool:
-    return len(a) == len(b) and all(
-        torch.allclose(x, y, rtol=0.0, atol=atol) for x, y in zip(a, b, strict=True)
-    )
 
 
 def _faster(monkeypatch: pytest.MonkeyPatch, cls: type, lr: float = FAST_LR) -> None:
@@ -246,9 +236,12 @@ def test_discriminator_step_is_one_sgd_step(kata):
         model = copy.deepcopy(D)
         loss = nn.functional.mse_loss(model(x), target)
         grads = torch.autograd.grad(loss, list(model.parameters()))
-        expected = [p.detach() - 0.01 * g for p, g in zip(model.parameters(), grads, strict=True)]
+        expected = {
+            name: p.detach() - 0.01 * g
+            for (name, p), g in zip(model.named_parameters(), grads, strict=True)
+        }
         D.train_step(x, target)
-        assert _same(_snapshot(D), expected, atol=1e-6), (
+        assert not changed(expected, snapshot(D), atol=1e-6), (
             f"After train_step call {call_number}, D's parameters are not those of one SGD "
             "step (lr 0.01) on this call's loss alone. Each call must zero the old gradients "
             "(self.optimiser.zero_grad()), then loss.backward(), then self.optimiser.step(), "
@@ -368,9 +361,9 @@ def test_generator_keeps_nn_module_train_and_eval(kata):
 def test_generator_step_leaves_D_unchanged(kata):
     D, G = kata.Discriminator(), kata.Generator()
     D.train_step(kata.generate_real(), REAL)  # D now holds gradients of its own
-    before = _snapshot(D)
+    before = snapshot(D)
     call(G.train_step, D, Z, REAL, why="G.train_step(D, tensor([0.5]), tensor([1.0])) failed.")
-    assert _same(_snapshot(D), before), (
+    assert not changed(before, snapshot(D)), (
         "G.train_step(D, z, 1.0) changed D's parameters; only G's optimiser may step. Did you "
         "call D.optimiser.step() or D.train_step(...) inside G.train_step? That would teach D "
         "to call G's fakes real."
@@ -384,9 +377,12 @@ def test_generator_step_is_one_sgd_step_on_g_through_d(kata):
         model_g, model_d = copy.deepcopy(G), copy.deepcopy(D)
         loss = nn.functional.mse_loss(model_d(model_g(Z)), REAL)
         grads = torch.autograd.grad(loss, list(model_g.parameters()))
-        expected = [p.detach() - 0.01 * g for p, g in zip(model_g.parameters(), grads, strict=True)]
+        expected = {
+            name: p.detach() - 0.01 * g
+            for (name, p), g in zip(model_g.named_parameters(), grads, strict=True)
+        }
         returned = G.train_step(D, Z, REAL)
-        assert _same(_snapshot(G), expected, atol=1e-6), (
+        assert not changed(expected, snapshot(G), atol=1e-6), (
             f"After G.train_step call {call_number}, G's parameters are not those of one SGD "
             "step (lr 0.01) on MSE(D(G(z)), 1.0). The loss must flow through D into G (no "
             "detach, no torch.no_grad), and G must zero its old gradients, backward, and step "
@@ -444,11 +440,11 @@ def test_train_pattern_gan_returns_fresh_seeded_models(kata):
     )
     D2, G2 = kata.train_pattern_gan(0, seed=3)
     _, G4 = kata.train_pattern_gan(0, seed=4)
-    assert _same(_snapshot(G), _snapshot(G2)) and _same(_snapshot(D), _snapshot(D2)), (
+    assert not changed(snapshot(G), snapshot(G2)) and not changed(snapshot(D), snapshot(D2)), (
         "Two calls of train_pattern_gan(0, seed=3) built different models; expected the same "
         "ones: call torch.manual_seed(seed) before building D and G."
     )
-    assert not _same(_snapshot(G), _snapshot(G4)), (
+    assert changed(snapshot(G), snapshot(G4)), (
         "train_pattern_gan(0, seed=3) and seed=4 built the same G; the seed must seed torch "
         "(torch.manual_seed(seed)) before D and G are built."
     )
