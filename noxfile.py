@@ -5,6 +5,7 @@
     nox -s solutions     every kata's tests against the reference answers
     nox -s integrity     stubs fail, solutions pass, every catalogued mistake is caught
     nox -s tests         what CI runs: all tests against the solutions, then integrity
+    nox -s demo          train the book's MNIST GAN, improved and collapsing, pictures in runs/
     nox -s lint          ruff
 
 All sessions share one environment, ``.nox/gankata``: PyTorch is several GB and installs
@@ -87,6 +88,18 @@ def tests(session: nox.Session) -> None:
         python, "-m", "pytest", "tests", "--impl", "solutions", *session.posargs, external=True
     )
     session.run(python, "-m", "gankata.integrity", external=True)
+
+
+@nox.session
+def demo(session: nox.Session) -> None:
+    """The improved MNIST GAN and the book's collapsing one: pictures and reports in runs/.
+
+    ``nox -s demo -- --collapse --steps 20000`` runs one demo with gankata demo's options.
+    """
+    python = shared_python(session)
+    variants = [session.posargs] if session.posargs else [[], ["--collapse"]]
+    for options in variants:
+        session.run(python, "-m", "gankata", "demo", "mnist", *options, external=True)
 
 
 @nox.session

@@ -6,6 +6,8 @@
     gankata hint KATA [N]   the N-th hint for KATA
     gankata watch [KATA]    check again every time a file in katas/ is saved
     gankata reset KATA      back up your katas/KATA.py, then restore the original stub
+    gankata demo mnist      train the book's MNIST GAN and write its pictures (--collapse:
+                            the first version, which collapses to one digit)
 
 Tests run in a pytest subprocess, so a learner's syntax error, exception or endless loop is
 reported for that kata and never crashes the runner.
@@ -27,7 +29,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from gankata.curriculum import TODO_MARK, Kata, find_kata, load_curriculum
-from gankata.impl import find_root
+from gankata.impl import ImplLoadError, find_root
 from gankata.testrun import CaseResult, RunFailed, run_tests
 
 console = Console(highlight=False)
@@ -242,7 +244,43 @@ def build_parser() -> argparse.ArgumentParser:
     watch.add_argument("kata", nargs="?")
     reset = commands.add_parser("reset", help="back up your file and restore the stub")
     reset.add_argument("kata")
+    demo = commands.add_parser("demo", help="train a GAN and write its pictures into runs/")
+    demo.add_argument("which", choices=["mnist"], help="which demo (mnist: the book's MNIST GAN)")
+    demo.add_argument(
+        "--collapse", action="store_true", help="the book's first version, which collapses"
+    )
+    demo.add_argument("--steps", type=int, help="training steps (default 5000; 10000 collapse)")
+    demo.add_argument("--batch-size", type=int, help="images per step (default 32; 1 collapse)")
+    demo.add_argument("--seed", type=int, default=0, help="torch's random seed (default 0)")
+    demo.add_argument(
+        "--impl", default="solutions", help="whose katas to run: solutions (default) or katas"
+    )
+    demo.add_argument("--out", type=Path, default=Path("runs"), help="where runs go (runs/)")
+    demo.add_argument("--device", help="cpu, cuda, ... (default: the fastest there is)")
     return parser
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from gankata.demo import run_mnist_demo  # imports torch: only when a demo is asked for
+
+    try:
+        run_mnist_demo(
+            out=args.out,
+            collapse=args.collapse,
+            steps=args.steps,
+            batch_size=args.batch_size,
+            seed=args.seed,
+            impl=args.impl,
+            device=args.device,
+        )
+    except NotImplementedError as error:
+        raise UsageError(
+            f"The demo runs the katas in {args.impl}/, and one is not finished: {error}. "
+            "Finish it, or watch the reference answers: gankata demo mnist --impl solutions"
+        ) from None
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -263,8 +301,10 @@ def main(argv: list[str] | None = None) -> int:
             if args.kata:
                 find_kata(args.kata, curriculum)
             return cmd_watch(root, lambda: cmd_check(root, curriculum, args.kata, verbose))
+        if args.command == "demo":
+            return cmd_demo(args)
         return cmd_reset(root, curriculum, args.kata)
-    except (UsageError, RunFailed, FileNotFoundError) as error:
+    except (UsageError, RunFailed, FileNotFoundError, ImplLoadError) as error:
         console.print(f"[red]{escape(str(error))}[/]")
         return 2
     except KeyError as error:
