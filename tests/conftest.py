@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import random
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -69,6 +70,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "kata" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.kata)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _one_torch_thread() -> Iterator[None]:
+    """The katas' networks are tiny, so a second thread gains nothing on an idle machine, and
+    with several pytest processes at once (the integrity check runs katas side by side) the
+    threads wait on each other: kata 7's tests took eight times as long with two threads."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 
 @pytest.fixture(autouse=True)
