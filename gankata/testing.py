@@ -59,3 +59,51 @@ def changed(
         for name, old in before.items()
         if not torch.allclose(after[name], old, rtol=0.0, atol=atol)
     ]
+
+
+def check_optimiser(
+    module: nn.Module, name: str, kind: type[torch.optim.Optimizer], lr: float, why: str
+) -> None:
+    """Fail unless ``module.optimiser`` is a ``kind`` with learning rate ``lr`` that holds
+    exactly ``module``'s parameters. ``name`` is the module's name in the lesson ("D"),
+    ``why`` says why the lesson wants that optimiser."""
+    optimiser = getattr(module, "optimiser", None)
+    expected = f"torch.optim.{kind.__name__}"
+    if not isinstance(optimiser, kind):
+        pytest.fail(
+            f"{name}.optimiser is {type(optimiser).__name__}; expected {expected}, {why}",
+            pytrace=False,
+        )
+    lrs = [group["lr"] for group in optimiser.param_groups]
+    if lrs != [lr]:
+        pytest.fail(
+            f"{name}.optimiser has learning rates {lrs}; expected {kind.__name__} lr={lr}.",
+            pytrace=False,
+        )
+    held = {id(p) for group in optimiser.param_groups for p in group["params"]}
+    if held != {id(p) for p in module.parameters()}:
+        pytest.fail(
+            f"{name}.optimiser does not hold exactly {name}'s parameters; build it after the "
+            f"layers, with {expected}(self.parameters(), lr={lr}).",
+            pytrace=False,
+        )
+
+
+def check_train_and_eval_still_work(module: nn.Module, name: str, book_signature: str) -> None:
+    """Fail unless ``module.eval()`` and ``module.train()`` still switch the mode.
+
+    The book names its training method ``train(...)`` (``book_signature``), which replaces
+    ``nn.Module.train(mode=True)``, the method ``eval()`` calls.
+    """
+    why = (
+        f"{name}.eval() / {name}.train() failed. nn.Module.train(mode=True) is what eval() "
+        f"calls; a method named `{book_signature}` replaces it. Name yours train_step."
+    )
+    for switch, training in ((module.eval, False), (module.train, True)):
+        if call(switch, why=why) is not module or module.training is not training:
+            pytest.fail(
+                f"{name}.{switch.__name__}() should return {name} with {name}.training "
+                f"{training}: do not override nn.Module.train; name the training method "
+                "train_step.",
+                pytrace=False,
+            )

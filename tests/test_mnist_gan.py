@@ -13,7 +13,14 @@ from torch import nn
 from torch.nn import functional as F
 
 from gankata.data import load_mnist
-from gankata.testing import call, changed, expect_error, snapshot
+from gankata.testing import (
+    call,
+    changed,
+    check_optimiser,
+    check_train_and_eval_still_work,
+    expect_error,
+    snapshot,
+)
 
 # D alone, one real digit and one noise image at a time as in the book, default Adam lr.
 # Swept offline over 50 seeds: after 60 rounds D scored held-out real digits at least 0.955
@@ -270,32 +277,18 @@ def test_discriminator_uses_bce_and_adam_with_lr_1e_4(kata):
         "With MSE (the book's first version) the losses head for 0.25; binary cross-entropy "
         "punishes a confident wrong verdict far harder, and its equilibrium is ln 2 = 0.693."
     )
-    optimiser = getattr(D, "optimiser", None)
-    assert isinstance(optimiser, torch.optim.Adam), (
-        f"D.optimiser is {type(optimiser).__name__}; expected torch.optim.Adam, the book's "
-        "replacement for SGD: it scales each parameter's step by its own gradient history."
-    )
-    lrs = [group["lr"] for group in optimiser.param_groups]
-    assert lrs == [0.0001], f"D.optimiser has learning rates {lrs}; expected Adam lr=0.0001."
-    optimised = {id(p) for group in optimiser.param_groups for p in group["params"]}
-    assert optimised == {id(p) for p in D.parameters()}, (
-        "D.optimiser does not hold exactly D's parameters; build it after the layers, with "
-        "torch.optim.Adam(self.parameters(), lr=0.0001)."
+    check_optimiser(
+        D,
+        "D",
+        torch.optim.Adam,
+        0.0001,
+        why="the book's replacement for SGD: it scales each parameter's step by its own "
+        "gradient history.",
     )
 
 
 def test_discriminator_keeps_nn_module_train_and_eval(kata):
-    D = kata.Discriminator()
-    why = (
-        "D.eval() / D.train() failed: a method named `train(inputs, targets)` replaces "
-        "nn.Module.train(mode=True), which eval() calls (kata 5). Name yours train_step."
-    )
-    assert call(D.eval, why=why) is D and not D.training, (
-        "D.eval() should return D with D.training False: do not override nn.Module.train."
-    )
-    assert call(D.train, why=why) is D and D.training, (
-        "D.train() should return D with D.training True: do not override nn.Module.train."
-    )
+    check_train_and_eval_still_work(kata.Discriminator(), "D", "train(inputs, targets)")
 
 
 # ## Task 7.3: Discriminator.train_step
@@ -422,18 +415,7 @@ def test_generator_ends_with_linear_then_sigmoid(kata):
 
 
 def test_generator_uses_adam_with_lr_1e_4(kata):
-    G = kata.Generator()
-    optimiser = getattr(G, "optimiser", None)
-    assert isinstance(optimiser, torch.optim.Adam), (
-        f"G.optimiser is {type(optimiser).__name__}; expected torch.optim.Adam, as for D."
-    )
-    lrs = [group["lr"] for group in optimiser.param_groups]
-    assert lrs == [0.0001], f"G.optimiser has learning rates {lrs}; expected Adam lr=0.0001."
-    optimised = {id(p) for group in optimiser.param_groups for p in group["params"]}
-    assert optimised == {id(p) for p in G.parameters()}, (
-        "G.optimiser does not hold exactly G's parameters; build it after the layers, with "
-        "torch.optim.Adam(self.parameters(), lr=0.0001)."
-    )
+    check_optimiser(kata.Generator(), "G", torch.optim.Adam, 0.0001, why="as for D.")
 
 
 # ## Task 7.5: Generator.train_step

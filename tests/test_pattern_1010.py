@@ -9,7 +9,13 @@ import pytest
 import torch
 from torch import nn
 
-from gankata.testing import call, changed, snapshot
+from gankata.testing import (
+    call,
+    changed,
+    check_optimiser,
+    check_train_and_eval_still_work,
+    snapshot,
+)
 
 REAL, FAKE = torch.FloatTensor([1.0]), torch.FloatTensor([0.0])
 Z = torch.FloatTensor([0.5])  # the book's constant input to G
@@ -180,34 +186,17 @@ def test_discriminator_uses_mse_and_sgd_with_lr_0_01(kata):
         f"D.loss_function is {getattr(D, 'loss_function', None)!r}; expected nn.MSELoss(), "
         "as in the book (kata 6 compares it with BCELoss)."
     )
-    optimiser = getattr(D, "optimiser", None)
-    assert isinstance(optimiser, torch.optim.SGD), (
-        f"D.optimiser is {type(optimiser).__name__}; expected torch.optim.SGD, the book's "
-        "plain gradient descent (the blog's later Adam variant is not this kata)."
-    )
-    lrs = [group["lr"] for group in optimiser.param_groups]
-    assert lrs == [0.01], f"D.optimiser has learning rates {lrs}; expected SGD lr=0.01."
-    optimised = {id(p) for group in optimiser.param_groups for p in group["params"]}
-    assert optimised == {id(p) for p in D.parameters()}, (
-        "D.optimiser does not hold exactly D's parameters; build it after the layers, with "
-        "torch.optim.SGD(self.parameters(), lr=0.01)."
+    check_optimiser(
+        D,
+        "D",
+        torch.optim.SGD,
+        0.01,
+        why="the book's plain gradient descent (the blog's later Adam variant is not this kata).",
     )
 
 
 def test_discriminator_keeps_nn_module_train_and_eval(kata):
-    D = kata.Discriminator()
-    why = (
-        "D.eval() / D.train() failed. nn.Module.train(mode=True) is what eval() calls; a method "
-        "named `train(inputs, targets)` replaces it. Name yours train_step."
-    )
-    assert call(D.eval, why=why) is D and not D.training, (
-        "D.eval() should return D with D.training False: do not override nn.Module.train; "
-        "name the training method train_step."
-    )
-    assert call(D.train, why=why) is D and D.training, (
-        "D.train() should return D with D.training True: do not override nn.Module.train; "
-        "name the training method train_step."
-    )
+    check_train_and_eval_still_work(kata.Discriminator(), "D", "train(inputs, targets)")
 
 
 # ## Task 5.3: Discriminator.train_step
@@ -327,32 +316,11 @@ def test_generator_is_linear_sigmoid_linear_sigmoid(kata):
 
 
 def test_generator_uses_sgd_with_lr_0_01(kata):
-    G = kata.Generator()
-    optimiser = getattr(G, "optimiser", None)
-    assert isinstance(optimiser, torch.optim.SGD), (
-        f"G.optimiser is {type(optimiser).__name__}; expected torch.optim.SGD, as in the book."
-    )
-    lrs = [group["lr"] for group in optimiser.param_groups]
-    assert lrs == [0.01], f"G.optimiser has learning rates {lrs}; expected SGD lr=0.01."
-    optimised = {id(p) for group in optimiser.param_groups for p in group["params"]}
-    assert optimised == {id(p) for p in G.parameters()}, (
-        "G.optimiser does not hold exactly G's parameters; build it after the layers, with "
-        "torch.optim.SGD(self.parameters(), lr=0.01)."
-    )
+    check_optimiser(kata.Generator(), "G", torch.optim.SGD, 0.01, why="as in the book.")
 
 
 def test_generator_keeps_nn_module_train_and_eval(kata):
-    G = kata.Generator()
-    why = (
-        "G.eval() / G.train() failed. nn.Module.train(mode=True) is what eval() calls; a method "
-        "named `train(D, inputs, targets)` replaces it. Name yours train_step."
-    )
-    assert call(G.eval, why=why) is G and not G.training, (
-        "G.eval() should return G with G.training False: do not override nn.Module.train."
-    )
-    assert call(G.train, why=why) is G and G.training, (
-        "G.train() should return G with G.training True: do not override nn.Module.train."
-    )
+    check_train_and_eval_still_work(kata.Generator(), "G", "train(D, inputs, targets)")
 
 
 # ## Task 5.5: Generator.train_step
