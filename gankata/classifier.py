@@ -11,10 +11,7 @@ fifth, :func:`held_out_digits`, is never seen in training and measures its accur
 from __future__ import annotations
 
 import functools
-import os
 import pickle
-import tempfile
-import warnings
 
 import numpy as np
 import sklearn
@@ -23,7 +20,7 @@ from sklearn.decomposition import PCA
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.svm import SVC
 
-from gankata.data import Mnist, cache_dir, load_mnist
+from gankata.data import Mnist, cache_dir, load_mnist, save_to_cache
 
 HELD_OUT_EVERY = 5  # every 5th embedded digit is held out: 100 of each class
 
@@ -95,15 +92,7 @@ def load_digit_classifier() -> DigitClassifier:
         with cached.open("rb") as f:
             return pickle.load(f)
     classifier = _fit()
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=cached.parent, suffix=".pkl", delete=False) as f:
-            pickle.dump(classifier, f)
-        os.replace(f.name, cached)
-    except OSError as error:
-        warnings.warn(
-            f"could not cache the digit classifier in {cached.parent} ({error}); it will be "
-            "trained again next time. Set GANKATA_CACHE to a writable folder.",
-            stacklevel=2,
-        )
+    save_to_cache(
+        cached, lambda f: pickle.dump(classifier, f), what="the digit classifier", redo="train it"
+    )
     return classifier

@@ -11,8 +11,9 @@ from __future__ import annotations
 import os
 import tempfile
 import warnings
+from collections.abc import Callable
 from pathlib import Path
-from typing import Literal, NamedTuple
+from typing import IO, Literal, NamedTuple
 
 import numpy as np
 
@@ -63,19 +64,33 @@ def _load_embedded() -> Mnist:
 
     pixels, labels = mnist_data()
     digits = Mnist(pixels.astype(np.uint8), labels.astype(np.int64))
+    save_to_cache(
+        cached,
+        lambda f: np.savez(f, images=digits.images, labels=digits.labels),
+        what="the embedded MNIST digits",
+        redo="parse them",
+    )
+    return digits
+
+
+def save_to_cache(path: Path, write: Callable[[IO[bytes]], object], what: str, redo: str) -> None:
+    """Write a cache file with ``write(file)``; when that fails, warn instead of failing.
+
+    The file is written under a temporary name and renamed at the end, so that two processes
+    starting at once never read half a file. ``what`` names the contents and ``redo`` what
+    the next run has to do without the cache ("parse them", "train it") for the warning.
+    """
     try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        # Write then rename, so that two processes starting at once never read half a file.
-        with tempfile.NamedTemporaryFile(dir=cached.parent, suffix=".npz", delete=False) as f:
-            np.savez(f, images=digits.images, labels=digits.labels)
-        os.replace(f.name, cached)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=path.suffix, delete=False) as f:
+            write(f)
+        os.replace(f.name, path)
     except OSError as error:
         warnings.warn(
-            f"could not cache the embedded MNIST digits in {cached.parent} ({error}); "
-            "they will be parsed again next time. Set GANKATA_CACHE to a writable folder.",
+            f"could not cache {what} in {path.parent} ({error}); the next run has to {redo} "
+            "again. Set GANKATA_CACHE to a writable folder.",
             stacklevel=3,
         )
-    return digits
 
 
 def _load_openml(root: str | Path | None) -> Mnist:
