@@ -1,0 +1,1 @@
+"""gan-katas' benchmarks: run them with ``pytest --benchmark-only`` or ``nox -s bench``."""
