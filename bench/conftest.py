@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import torch
 
 from bench.measure import matmul_flops_per_second
 from gankata.data import load_mnist
 from gankata.devices import pick_device
+
+BENCH = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Compiling a model or starting loader workers can outlast the katas' 60 s limit.
+    for item in items:
+        if item.path.is_relative_to(BENCH):
+            item.add_marker(pytest.mark.timeout(600))
 
 
 @pytest.fixture(scope="session")

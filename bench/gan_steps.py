@@ -10,6 +10,8 @@ batch at once. The variants change how it runs, never what it computes:
 - ``cuda_graph``: the whole step captured once and replayed: one launch instead of hundreds.
   The MLP GANs are launch-bound, so this is where their speed is.
 - ``bf16``: the CUDA graph with bf16 autocast (and channels-last images for convolutions).
+- ``bf16_weights``: the CUDA graph with the models themselves in bf16: no casts at all, but
+  Adam then updates bf16 weights (8 bits of mantissa), which can stall small updates.
 - ``compiled_bf16``: all of it: compiled models, bf16 autocast, channels-last, CUDA graph.
 
 G's step back-propagates into G's parameters only (``backward(inputs=...)``): D is left
@@ -26,8 +28,9 @@ from torch import nn
 
 from bench.gan_models import GanSpec
 
-VARIANTS = ("eager", "compiled", "cuda_graph", "bf16", "compiled_bf16")
-CUDA_ONLY = {"cuda_graph", "bf16", "compiled_bf16"}
+VARIANTS = ("eager", "compiled", "cuda_graph", "bf16", "bf16_weights", "compiled_bf16")
+CUDA_ONLY = {"cuda_graph", "bf16", "bf16_weights", "compiled_bf16"}
+BF16 = {"bf16", "bf16_weights", "compiled_bf16"}
 
 
 def adam(module: nn.Module, device: torch.device, capturable: bool) -> torch.optim.Adam:
@@ -55,8 +58,11 @@ class ThreeStepLoop:
         *,
         capturable: bool = False,
         bf16: bool = False,
+        bf16_weights: bool = False,
         channels_last: bool = False,
     ) -> None:
+        self.dtype = torch.bfloat16 if bf16_weights else torch.float32
+        G, D = G.to(self.dtype), D.to(self.dtype)
         self.spec, self.G, self.D, self.digits, self.batch = spec, G, D, digits, batch
         device = digits.device
         self.g_opt = adam(G, device, capturable)
@@ -76,28 +82,35 @@ class ThreeStepLoop:
             return self.D(images).float()
 
     def generate(self) -> torch.Tensor:
-        seeds = self.spec.latent(self.batch, self.digits.device)
+        seeds = self.spec.latent(self.batch, self.digits.device).to(self.dtype)
         with self.autocast():
             fake = self.G(seeds)
         return fake
 
-    def step(self, detach: bool = True) -> None:
-        real = self.spec.real(self.digits, self.batch)
+    def d_on_real(self) -> None:
+        real = self.spec.real(self.digits, self.batch).to(self.dtype)
         if self.channels_last:
             real = real.contiguous(memory_format=torch.channels_last)
-
         self.d_opt.zero_grad(set_to_none=True)
         self.loss(self.judge(real), self.ones).backward()
         self.d_opt.step()
 
+    def d_on_fake(self, detach: bool = True) -> None:
+        """Without ``detach`` the backward pass runs on into G, for gradients nobody uses."""
         self.d_opt.zero_grad(set_to_none=True)
         fake = self.generate()
         self.loss(self.judge(fake.detach() if detach else fake), self.zeros).backward()
         self.d_opt.step()
 
+    def g_through_d(self) -> None:
         self.g_opt.zero_grad(set_to_none=True)
         self.loss(self.judge(self.generate()), self.ones).backward(inputs=self.g_params)
         self.g_opt.step()
+
+    def step(self) -> None:
+        self.d_on_real()
+        self.d_on_fake()
+        self.g_through_d()
 
 
 def capture(work: Callable[[], None], warmup: int = 3) -> Callable[[], None]:
@@ -128,12 +141,19 @@ def build_variant(
 ) -> tuple[ThreeStepLoop, Callable[[], None]]:
     """The loop for ``variant`` and the callable that runs one step of it (warm)."""
     graphed = variant in CUDA_ONLY
-    bf16 = variant in {"bf16", "compiled_bf16"}
-    channels_last = bf16 and spec.convolutional
+    channels_last = variant in BF16 and spec.convolutional
     if channels_last:
         G, D = G.to(memory_format=torch.channels_last), D.to(memory_format=torch.channels_last)
     loop = ThreeStepLoop(
-        spec, G, D, digits, batch, capturable=graphed, bf16=bf16, channels_last=channels_last
+        spec,
+        G,
+        D,
+        digits,
+        batch,
+        capturable=graphed,
+        bf16=variant in {"bf16", "compiled_bf16"},
+        bf16_weights=variant == "bf16_weights",
+        channels_last=channels_last,
     )
     if variant in {"compiled", "compiled_bf16"}:
         loop.G, loop.D = torch.compile(G), torch.compile(D)

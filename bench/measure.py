@@ -99,14 +99,15 @@ def record(
 def calibrate(work: Callable[[], object], device: torch.device, seconds: float) -> int:
     """How many calls of ``work`` fill about ``seconds``: the ``k`` of one timed round.
 
-    ``work`` must be warmed up already (compiled, captured); the fastest of three single
-    calls is the estimate, so one slow call cannot shrink every round.
+    ``work`` must be warmed up already (compiled, captured). It is called until half of
+    ``seconds`` has passed, so that a loader's prefetched batches, which come back at once,
+    cannot pass for its steady pace.
     """
-    fastest = float("inf")
-    for _ in range(3):
-        synchronize(device)
-        start = time.perf_counter()
+    calls = 0
+    synchronize(device)
+    start = time.perf_counter()
+    while (elapsed := time.perf_counter() - start) < seconds / 2:
         work()
         synchronize(device)
-        fastest = min(fastest, time.perf_counter() - start)
-    return max(1, min(1000, round(seconds / max(fastest, 1e-7))))
+        calls += 1
+    return max(1, min(10_000, round(calls * seconds / elapsed)))

@@ -15,7 +15,7 @@ import torch
 from bench.baselines.book_mnist_gan import BookLoop
 from bench.baselines.pandas_mnist import MnistDataset, openml_like
 from bench.gan_models import SPECS, build_models
-from bench.gan_steps import CUDA_ONLY, VARIANTS, ThreeStepLoop, build_variant
+from bench.gan_steps import BF16, CUDA_ONLY, VARIANTS, ThreeStepLoop, build_variant
 from bench.measure import calibrate, count_flops, record, repeat
 from gankata.data import load_mnist
 from gankata.devices import pick_device
@@ -37,6 +37,14 @@ if ON_CUDA:
 else:
     SWEEP = [("mlp_gan", "eager", b) for b in (32, 64, 1024)]
 CASES = [(model, variant, BATCH) for model in SPECS for variant in VARIANTS] + SWEEP
+
+
+def precision(variant: str, channels_last: bool, fp32: str) -> str:
+    """What the variant computes in, as the report shows it."""
+    name = {"bf16_weights": "bf16 weights"}.get(variant, "bf16 autocast")
+    if variant not in BF16:
+        name = fp32
+    return name + (", channels-last" if channels_last else "")
 
 
 def device_name(device: torch.device) -> str:
@@ -93,7 +101,7 @@ def test_train_throughput(
     steps = calibrate(step, device, ROUND_SECONDS)
     benchmark.group = "train"
     benchmark.pedantic(repeat(step, steps, device), rounds=ROUNDS)
-    bf16 = variant in {"bf16", "compiled_bf16"}
+    bf16 = variant in BF16
     record(
         benchmark,
         items_per_call=steps * batch,
@@ -105,8 +113,6 @@ def test_train_throughput(
         batch=batch,
         loader=DEVICE_RESIDENT,
         optimiser=f"Adam {'fused' if loop.g_opt.defaults.get('fused') else 'foreach'}",
-        precision="bf16 autocast" + (", channels-last" if loop.channels_last else "")
-        if bf16
-        else fp32_ceiling[0],
+        precision=precision(variant, loop.channels_last, fp32_ceiling[0]),
         device=device_name(device),
     )
