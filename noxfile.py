@@ -5,6 +5,7 @@
     nox -s solutions     every kata's tests against the reference answers
     nox -s integrity     stubs fail, solutions pass, every catalogued mistake is caught
     nox -s tests         what CI runs: all tests against the solutions, then integrity
+    nox -s bench         the benchmarks (CUDA when there is one): tables, JSON and markdown
     nox -s demo          train the book's MNIST GAN, improved and collapsing, pictures in runs/
     nox -s lint          ruff
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import nox
@@ -88,6 +90,31 @@ def tests(session: nox.Session) -> None:
         python, "-m", "pytest", "tests", "--impl", "solutions", *session.posargs, external=True
     )
     session.run(python, "-m", "gankata.integrity", external=True)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """The benchmarks: a table of images/s, speed-ups and utilisation; JSON + markdown in runs/.
+
+    ``nox -s bench -- -k mlp_gan`` passes options on to pytest.
+    """
+    python = shared_python(session)
+    results = ROOT / "runs" / "bench" / f"{datetime.now():%Y%m%d-%H%M%S}.json"
+    results.parent.mkdir(parents=True, exist_ok=True)
+    session.run(
+        python,
+        "-m",
+        "pytest",
+        "bench",
+        "--benchmark-only",
+        f"--benchmark-json={results}",
+        *session.posargs,
+        external=True,
+    )
+    markdown = results.with_suffix(".md")
+    report = ["-m", "gankata.bench_report", str(results), "--markdown", str(markdown)]
+    session.run(python, *report, external=True)
+    session.log(f"results: {results} and {markdown}")
 
 
 @nox.session
