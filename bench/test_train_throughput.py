@@ -29,11 +29,11 @@ DEVICE_RESIDENT = "uint8 digits resident on the device, indexed and scaled per b
 # Where does launch overhead stop dominating? The MLP GAN over batch sizes, and the
 # compute-heavy DCGAN at the large batches where bf16 can pay off.
 if ON_CUDA:
-    SWEEP = [
-        ("mlp_gan", v, b) for v in ("eager", "cuda_graph", "bf16") for b in (64, 1024, 4096, 16384)
-    ]
-    SWEEP += [("vanilla_gan", "bf16", 16384), ("dcgan", "eager", 4096)]
-    SWEEP += [("dcgan", v, b) for v in ("bf16", "compiled_bf16") for b in (1024, 4096, 16384)]
+    SWEEP = [("mlp_gan", v, b) for v in ("eager", "cuda_graph", "bf16") for b in (64, 1024, 4096)]
+    SWEEP += [("mlp_gan", v, b) for v in ("cuda_graph", "compiled_bf16") for b in (16384, 65536)]
+    SWEEP += [("vanilla_gan", v, 16384) for v in ("bf16", "compiled_bf16")]
+    SWEEP += [("dcgan", "eager", 4096)]
+    SWEEP += [("dcgan", v, b) for v in ("bf16_weights", "compiled_bf16") for b in (4096, 16384)]
 else:
     SWEEP = [("mlp_gan", "eager", b) for b in (32, 64, 1024)]
 CASES = [(model, variant, BATCH) for model in SPECS for variant in VARIANTS] + SWEEP
