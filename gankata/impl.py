@@ -32,6 +32,9 @@ def find_root(start: Path | None = None) -> Path:
     )
 
 
+FOLDER_PACKAGE = "gankata_impl"
+
+
 def impl_dir(impl: str, root: Path) -> Path:
     """``katas`` and ``solutions`` name folders of the root; anything else is a folder path."""
     return root / impl if impl in IMPLS else Path(impl)
@@ -46,7 +49,10 @@ def load_impl(name: str, impl: str, root: Path) -> ModuleType:
     path = impl_dir(impl, root) / f"{name}.py"
     if not path.is_file():
         raise ImplLoadError(f"{_shown(path, root)} does not exist: is the kata name right?")
-    module_name = f"{impl}.{name}" if impl in IMPLS else f"gankata_impl.{name}"
+    module_name = f"{impl}.{name}" if impl in IMPLS else f"{FOLDER_PACKAGE}.{name}"
+    # pickle imports a class's top package first (DataLoader workers pickle datasets):
+    # a kata loaded from any folder lives under one empty package that pickle can find.
+    sys.modules.setdefault(FOLDER_PACKAGE, ModuleType(FOLDER_PACKAGE))
     spec = importlib.util.spec_from_file_location(module_name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

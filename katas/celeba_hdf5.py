@@ -1,0 +1,154 @@
+"""Kata 10 · CelebA in HDF5: packing JPEGs into one file and reading them lazily.
+
+Seed: 002_8e35477514887daf.txt, "Face Image", "CelebA Dataset" and "Hierarchical Data
+Format" (h5py, the ``img_align_celeba`` group, the ``CelebADataset`` class).
+
+After MNIST the book moves to faces: CelebA, 202,599 photographs of celebrities, aligned so
+that the eyes and the mouth sit at about the same place in every picture, each 218 pixels
+high, 178 wide, in RGB: a (218, 178, 3) array of 116,412 numbers. They come as one zip of
+JPEGs, ``img_align_celeba.zip``, holding ``img_align_celeba/000001.jpg`` and so on.
+
+Why not read the JPEGs? The seed: "다수의 .jpeg 파일 → 훈련 과정에서 열고 닫을 시 시간 소모 큼
+→ HDF5 사용": opening and closing that many files during training takes time. Every epoch
+would look up 202,599 names in the file system, open, read and close each file, and decode
+each JPEG again. HDF5 (Hierarchical Data Format, version 5) puts everything in ONE file that
+is opened once; reading a face is then a seek and a read, and with the pixels stored raw
+there is nothing to decode. The price is space: raw, CelebA is 23.6 GB against 1.4 GB of
+JPEGs (h5py can compress each dataset, trading some decode time back for space).
+
+The vocabulary. An HDF5 file is a small file system of its own: *groups* are its folders and
+*datasets* its files, each an n-dimensional array with a dtype. h5py makes a group look like
+a dict (``file['img_align_celeba']``, ``len(group)``, ``name in group``) and a dataset like a
+numpy array (``group['0.jpg'][()]`` reads it whole). The book's layout is one group,
+``img_align_celeba``, holding one dataset per face, named ``'0.jpg'``, ``'1.jpg'``, ... in
+the order of the files: the names still say .jpg, but each holds the decoded uint8 pixels.
+We keep that layout. The faster one is a single chunked (N, 218, 178, 3) array, where a
+batch of faces is one read; the project's benchmark measures the two side by side.
+
+Packing, safely. ``pack_images`` reads a folder or the zip itself, straight from the archive,
+without extracting it:
+
+  * Sorted names, numbered images. A folder listing and a zip promise no order; sort the
+    names, then number the images you write 0, 1, 2, ... A file that Pillow cannot open
+    (a stray notes.txt, a broken download) is skipped with ``warnings.warn`` naming it, and
+    takes no number, so the names run '0.jpg' .. '<n - 1>.jpg' with no gap.
+  * RGB, always. ``picture.convert('RGB')``: a greyscale face would be (H, W), a PNG with
+    transparency (H, W, 4).
+  * Zip-slip. The names in a zip are paths written by whoever made it. A tool that
+    extracts ``../../.bashrc`` or ``/etc/cron.d/job`` by joining it to a target folder
+    writes outside that folder. We extract nothing, but an archive with such a name is
+    broken or hostile: refuse it (``ValueError`` naming the entry) before writing anything.
+  * Never half written. Write to a temporary file next to ``h5_path`` and
+    ``os.replace(temporary, h5_path)`` at the end: the rename is atomic on one file
+    system (that is why next to it, not in /tmp). On any failure, Ctrl-C included
+    (``except BaseException``), remove the temporary and re-raise. So an existing
+    ``h5_path`` is either replaced whole by a pack that succeeded, or left as it was.
+
+Reading, lazily. The book's ``CelebADataset`` opens the file in ``__init__`` with
+``h5py.File(file, 'r')`` and keeps it; ``__getitem__`` turns the index into the name
+``str(index) + '.jpg'`` and returns ``torch.cuda.FloatTensor(img) / 255.0``. Two things to do
+differently:
+
+  * A DataLoader with ``num_workers > 0`` runs ``ds[i]`` in other processes. Where they
+    start by spawn (Windows, macOS; forkserver on Linux from Python 3.14) it pickles the
+    dataset into each of them, and an open ``h5py.File`` cannot be pickled; where they
+    fork, several processes share one HDF5 handle.
+    So ``__init__`` opens the file, counts and closes it; the first ``ds[i]`` in each
+    process opens it for good; and ``__getstate__`` leaves the open file out of what
+    pickle sends (``return {**self.__dict__, 'file': None}``).
+  * ``torch.cuda.FloatTensor`` fails on a machine without a GPU, and in DataLoader workers.
+    The device belongs to the training loop (``batch.to(device)``). Return a CPU float32
+    tensor: ``torch.from_numpy(pixels).float() / 255.0``. Dividing the numpy array by 255.0
+    would make float64, twice the memory, and a dtype that the float32 weights refuse.
+
+Read by name. The names are strings, and h5py lists a group's names in string order:
+'0.jpg', '1.jpg', '10.jpg', '100.jpg', ... So ``list(group)[i]`` is not face ``i``:
+read ``group[f'{i}.jpg']``. An index outside ``0 .. len - 1`` raises ``IndexError``, negative
+ones too (the book's check lets -1 through to a ``KeyError`` about '-1.jpg').
+
+What to implement (search for "Kata 10." to find every TODO):
+
+    10.1  pack_images(source, h5_path, group, limit)   folder or .zip -> '0.jpg', '1.jpg', ...
+                                                       uint8 (H, W, 3) each; returns the count
+    10.2  CelebADataset.__init__(h5_path, group)       check file and group, count, then close
+    10.3  CelebADataset.__len__, __getitem__           ds[i] -> float32 (H, W, 3) in 0-1
+    10.4  CelebADataset.as_image(i)                    the uint8 (H, W, 3) picture for plt.imshow
+
+Try it: download img_align_celeba.zip (from the CelebA site or Kaggle), then
+``pack_images('img_align_celeba.zip', 'celeba.h5', limit=20000)``,
+``ds = CelebADataset('celeba.h5')`` and ``plt.imshow(ds.as_image(0))``.
+
+The classic mistakes: not checking zip entries for '..' and absolute paths (zip-slip);
+writing straight into ``h5_path`` (a crash leaves a half-written file, or destroys the last
+good one); forgetting ``convert('RGB')``; numbering files instead of images; reading
+``sorted(group)[i]`` ('10.jpg' comes before '2.jpg'); forgetting ``/ 255`` or dividing twice;
+float64 instead of float32; ``torch.cuda.FloatTensor`` in a Dataset; opening ``h5py.File``
+in ``__init__`` and keeping it (no pickling, no workers); a ``KeyError`` for a missing group
+that does not say which groups there are.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch.utils.data import Dataset
+
+GROUP = "img_align_celeba"
+
+
+def pack_images(
+    source: str | Path, h5_path: str | Path, group: str = GROUP, limit: int | None = None
+) -> int:
+    """Pack the images of ``source`` (a folder, or a .zip as CelebA comes) into one HDF5 file.
+
+    Files are taken in sorted order of their names (paths inside a zip). Image ``i`` of that
+    order becomes the dataset ``'<i>.jpg'`` (``'0.jpg'``, ``'1.jpg'``, ...) in ``group``:
+    uint8 pixels of shape (H, W, 3), converted to RGB. A file Pillow cannot open is skipped
+    with a ``UserWarning`` naming it and takes no number. ``limit`` packs at most that many
+    images. Returns the number of images written.
+
+    The file is written under a temporary name next to ``h5_path`` and renamed at the end, so
+    it is never half written: an existing ``h5_path`` is replaced whole, or on any failure
+    left untouched. Raises ``FileNotFoundError`` when ``source`` does not exist,
+    ``ValueError`` for a zip entry whose path escapes (absolute, or with ``..``), for a source
+    with no images, and for ``limit`` below 1.
+
+        pack_images('img_align_celeba.zip', 'celeba.h5', limit=20000) -> 20000
+    """
+    # TODO: Implement for Kata 10.1.
+    raise NotImplementedError("Need to implement for Kata 10.1: pack_images")
+
+
+class CelebADataset(Dataset):
+    """The faces of an HDF5 file made by ``pack_images``, as float32 (H, W, 3) tensors in 0-1."""
+
+    def __init__(self, h5_path: str | Path, group: str = GROUP) -> None:
+        """Count the images of ``group`` in ``h5_path``; open nothing for good yet.
+
+        Raises ``FileNotFoundError`` (saying how to build the file with ``pack_images``) when
+        ``h5_path`` does not exist, and ``KeyError`` listing the groups present when ``group``
+        is not one of them.
+        """
+        # TODO: Implement for Kata 10.2.
+        raise NotImplementedError("Need to implement for Kata 10.2: CelebADataset.__init__")
+
+    def __len__(self) -> int:
+        """The number of images in the group."""
+        # TODO: Implement for Kata 10.3.
+        raise NotImplementedError("Need to implement for Kata 10.3: CelebADataset.__len__")
+
+    def __getitem__(self, index: int) -> torch.Tensor:
+        """Image ``index`` (the dataset ``f'{index}.jpg'``) as a float32 (H, W, 3) tensor in 0-1.
+
+        On the CPU: moving it to a device is the training loop's job. An index outside
+        ``0 .. len - 1`` (negative ones included) raises ``IndexError``.
+        """
+        # TODO: Implement for Kata 10.3.
+        raise NotImplementedError("Need to implement for Kata 10.3: CelebADataset.__getitem__")
+
+    def as_image(self, index: int) -> np.ndarray:
+        """Image ``index`` as the stored uint8 (H, W, 3) array, ready for ``plt.imshow``."""
+        # TODO: Implement for Kata 10.4.
+        raise NotImplementedError("Need to implement for Kata 10.4: CelebADataset.as_image")
