@@ -8,6 +8,7 @@
     gankata reset KATA      back up your katas/KATA.py, then restore the original stub
     gankata demo mnist      train the book's MNIST GAN and write its pictures (--collapse:
                             the first version, which collapses to one digit)
+    gankata demo dcgan      train kata 11's DCGAN (the seed's Keras model) and write its samples
 
 Tests run in a pytest subprocess, so a learner's syntax error, exception or endless loop is
 reported for that kata and never crashes the runner.
@@ -245,12 +246,22 @@ def build_parser() -> argparse.ArgumentParser:
     reset = commands.add_parser("reset", help="back up your file and restore the stub")
     reset.add_argument("kata")
     demo = commands.add_parser("demo", help="train a GAN and write its pictures into runs/")
-    demo.add_argument("which", choices=["mnist"], help="which demo (mnist: the book's MNIST GAN)")
     demo.add_argument(
-        "--collapse", action="store_true", help="the book's first version, which collapses"
+        "which",
+        choices=["mnist", "dcgan"],
+        help="which demo (mnist: the book's MNIST GAN; dcgan: kata 11's Keras DCGAN)",
     )
-    demo.add_argument("--steps", type=int, help="training steps (default 5000; 10000 collapse)")
-    demo.add_argument("--batch-size", type=int, help="images per step (default 32; 1 collapse)")
+    demo.add_argument(
+        "--collapse",
+        action="store_true",
+        help="mnist only: the book's first version, which collapses",
+    )
+    demo.add_argument(
+        "--steps", type=int, help="training steps (default 5000; 10000 collapse; 300 dcgan)"
+    )
+    demo.add_argument(
+        "--batch-size", type=int, help="images per step (default 32; 1 collapse; 32 dcgan)"
+    )
     demo.add_argument("--seed", type=int, default=0, help="torch's random seed (default 0)")
     demo.add_argument(
         "--impl", default="solutions", help="whose katas to run: solutions (default) or katas"
@@ -261,22 +272,31 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from gankata.demo import run_mnist_demo  # imports torch: only when a demo is asked for
+    from gankata.demo import run_dcgan_demo, run_mnist_demo  # imports torch: only when asked
 
-    try:
-        run_mnist_demo(
-            out=args.out,
-            collapse=args.collapse,
-            steps=args.steps,
-            batch_size=args.batch_size,
-            seed=args.seed,
-            impl=args.impl,
-            device=args.device,
+    if args.which == "dcgan" and args.collapse:
+        raise UsageError(
+            "--collapse belongs to the mnist demo (the book's first MNIST GAN); the dcgan "
+            "demo has one version. Run `gankata demo mnist --collapse` or drop --collapse."
         )
+    common = {
+        "out": args.out,
+        "steps": args.steps,
+        "batch_size": args.batch_size,
+        "seed": args.seed,
+        "impl": args.impl,
+        "device": args.device,
+    }
+    try:
+        if args.which == "dcgan":
+            run_dcgan_demo(**common)
+        else:
+            run_mnist_demo(collapse=args.collapse, **common)
     except NotImplementedError as error:
         raise UsageError(
             f"The demo runs the katas in {args.impl}/, and one is not finished: {error}. "
-            "Finish it, or watch the reference answers: gankata demo mnist --impl solutions"
+            f"Finish it, or watch the reference answers: gankata demo {args.which} "
+            "--impl solutions"
         ) from None
     except ValueError as error:
         raise UsageError(str(error)) from None

@@ -1,9 +1,11 @@
-"""The MNIST demo: train a GAN on the embedded digits and look at what it learned.
+"""The demos: train a GAN on the embedded digits and look at what it learned.
 
     gankata demo mnist              the book's improved GAN (LeakyReLU, LayerNorm, Adam, BCE,
                                     a randn seed of 100 numbers): different digits
     gankata demo mnist --collapse   the book's first version (sigmoid, MSE, SGD, a rand seed of
                                     one number): the same blurry digit for every seed
+    gankata demo dcgan              the Keras DCGAN of 003_5cc849c8351635bb.txt, ported in
+                                    kata 11: convolutions, BatchNorm, tanh and [-1, 1] pixels
 
 Each run writes into ``runs/<time>-<variant>/``:
 
@@ -17,13 +19,19 @@ The models and the judgement come from the katas (``solutions/`` by default, or 
 ``katas/`` with ``--impl katas``): ``mnist_gan`` for the improved GAN, ``mode_collapse`` for
 the report and ``seed_arithmetic`` for the walk. The training loop is here, written out,
 because it is the same three steps for both versions.
+
+The DCGAN demo writes ``samples.png``, ``losses.png`` and a short ``report.txt`` into
+``runs/<time>-dcgan/``; everything in it comes from kata 11 (``dcgan``): the two networks,
+Keras' Adam, the [-1, 1] scaling and ``train_step``. Its default, 300 steps of 32 (about a
+minute on two CPU cores), draws rough strokes among which some digits can be read;
+``--steps 1000`` (three to four minutes) draws most of them as digits.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -95,6 +103,39 @@ def collapsing_recipe(steps: int = 10_000, batch_size: int = 1) -> Recipe:
     )
 
 
+def _batches(images: torch.Tensor, batch: int, steps: int) -> Iterator[torch.Tensor]:
+    """``steps`` batches of ``batch`` images; every pass over ``images`` in a new order."""
+    n = len(images)
+    order, position = torch.randperm(n, device=images.device), 0
+    for _ in range(steps):
+        if position + batch > n:
+            order, position = torch.randperm(n, device=images.device), 0
+        yield images[order[position : position + batch]]
+        position += batch
+
+
+def _progress_bar(show: bool) -> Progress:
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+    return Progress(*columns, console=console, disable=not show)
+
+
+def _new_run_folder(out: Path | str, variant: str) -> Path:
+    """``out/<time>-<variant>``, created; never an earlier run's folder."""
+    name = f"{datetime.now():%Y%m%d-%H%M%S}-{variant}"
+    run, copy = Path(out) / name, 1
+    while run.exists():
+        copy += 1
+        run = Path(out) / f"{name}-{copy}"
+    run.mkdir(parents=True)
+    return run
+
+
 def _fit(optimiser: torch.optim.Optimizer, loss: torch.Tensor) -> float:
     optimiser.zero_grad(set_to_none=True)
     loss.backward()
@@ -111,17 +152,12 @@ def train(
     """
     D, G, loss_function = recipe.D, recipe.G, recipe.loss_function
     device = images.device
-    n, batch = len(images), recipe.batch_size
+    batch = recipe.batch_size
     ones = torch.ones(batch, 1, device=device)
     zeros = torch.zeros(batch, 1, device=device)
     histories: dict[str, list[float]] = {"D": [], "G": []}
     task = progress.add_task("training", total=recipe.steps) if progress else None
-    order, position = torch.randperm(n, device=device), 0
-    for step in range(recipe.steps):
-        if position + batch > n:
-            order, position = torch.randperm(n, device=device), 0
-        real = images[order[position : position + batch]]
-        position += batch
+    for step, real in enumerate(_batches(images, batch, recipe.steps)):
         d_real = _fit(recipe.d_optimiser, loss_function(D(real), ones))
         fake = G(recipe.make_seeds(batch).to(device))
         d_fake = _fit(recipe.d_optimiser, loss_function(D(fake.detach()), zeros))
@@ -200,23 +236,11 @@ def run_mnist_demo(
     console.print(f"[bold]MNIST GAN demo[/]: {recipe.title}")
     console.print(f"{recipe.steps} steps of batch {recipe.batch_size} on {where}")
     started = time.perf_counter()
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, console=console, disable=not show_progress) as progress:
+    with _progress_bar(show_progress) as progress:
         histories = train(recipe, images, progress)
     seconds = time.perf_counter() - started
 
-    name = f"{datetime.now():%Y%m%d-%H%M%S}-{'collapse' if collapse else 'improved'}"
-    run, copy = Path(out) / name, 1
-    while run.exists():  # never write into an earlier run's folder
-        copy += 1
-        run = Path(out) / f"{name}-{copy}"
-    run.mkdir(parents=True)
+    run = _new_run_folder(out, "collapse" if collapse else "improved")
 
     G = recipe.G
     samples = _generate(G, recipe.make_seeds(1000).to(where))
@@ -243,6 +267,89 @@ def run_mnist_demo(
     histogram = judge.class_histogram(samples, classifier)
     thresholds = (judge.MIN_DIVERSITY_RATIO, judge.MIN_MODES_COVERED)
     text = _report_text(recipe, report, histogram, histories, seconds, where, thresholds)
+    (run / "report.txt").write_text(text + "\n", encoding="utf-8")
+    console.print(text)
+    console.print(f"\nPictures and report in [bold]{run}[/]")
+    return run
+
+
+# About a minute on two CPU cores; the seed trains 2001 steps of 32.
+DCGAN_STEPS, DCGAN_BATCH = 300, 32
+# What the seed's summary() tables say, to compare with keras_param_count.
+DCGAN_SUMMARY = {"G": (865_281, 852_609), "D": (212_865, 212_865)}
+
+
+def run_dcgan_demo(
+    out: Path | str = "runs",
+    steps: int | None = None,
+    batch_size: int | None = None,
+    seed: int = 0,
+    impl: str = "solutions",
+    device: str | None = None,
+    show_progress: bool = True,
+) -> Path:
+    """Train kata 11's port of the seed's Keras DCGAN on the embedded digits; the run's folder."""
+    dcgan = load_impl("dcgan", impl, find_root())
+    steps = DCGAN_STEPS if steps is None else steps
+    batch = DCGAN_BATCH if batch_size is None else batch_size
+    if steps < 1 or batch < 2:
+        raise ValueError(
+            f"steps must be at least 1 and the batch size at least 2 (BatchNorm needs two "
+            f"images to take a batch's statistics), got {steps} and {batch}"
+        )
+    torch.manual_seed(seed)
+    where = pick_device(device)
+    G, D = dcgan.make_generator().to(where), dcgan.make_discriminator().to(where)
+    g_opt, d_opt = dcgan.make_optimizers(G, D)
+    pixels = torch.from_numpy(load_mnist("embedded").images)
+    images = dcgan.scale_to_tanh(pixels).view(-1, 1, 28, 28).to(where)
+    latent = dcgan.LATENT_DIM
+
+    console.print("[bold]DCGAN demo[/]: the seed's Keras DCGAN, ported to PyTorch in kata 11")
+    console.print(f"{steps} steps of batch {batch} on {where}")
+    histories: dict[str, list[float]] = {"D": [], "G": []}
+    started = time.perf_counter()
+    with _progress_bar(show_progress) as progress:
+        task = progress.add_task("training", total=steps)
+        for step, real in enumerate(_batches(images, batch, steps)):
+            z = torch.randn(len(real), latent, device=where)
+            losses = dcgan.train_step(G, D, real, z, g_opt, d_opt)
+            histories["D"].append((losses.d_real + losses.d_fake) / 2)
+            histories["G"].append(losses.g)
+            if step % 10 == 0:
+                progress.update(
+                    task, description=f"D {losses.d_real:.3f}/{losses.d_fake:.3f}  G {losses.g:.3f}"
+                )
+            progress.advance(task)
+    seconds = time.perf_counter() - started
+
+    run = _new_run_folder(out, "dcgan")
+    G.eval()  # BatchNorm's running statistics, as Keras' generator.predict uses them
+    with torch.no_grad():
+        samples = dcgan.scale_from_tanh(G(torch.randn(64, latent, device=where))).cpu()
+    save_image_grid(samples.float() / 255, run / "samples.png")
+    save_loss_plot(histories, run / "losses.png", kind="bce")
+
+    tail = max(1, steps // 10)
+    mean = {name: sum(h[-tail:]) / tail for name, h in histories.items()}
+    counts = []
+    for name, model in (("G", G), ("D", D)):
+        total, trainable = dcgan.keras_param_count(model)
+        seed_total, seed_trainable = DCGAN_SUMMARY[name]
+        counts.append(
+            f"  {name}: {total:,} total, {trainable:,} trainable (the seed's summary(): "
+            f"{seed_total:,} and {seed_trainable:,})"
+        )
+    text = "\n".join(
+        [
+            "DCGAN demo, the Keras DCGAN of 003_5cc849c8351635bb.txt in PyTorch",
+            f"{steps} steps x batch {batch} on {where}, {seconds:.0f} s",
+            f"loss over the last {tail} steps: D {mean['D']:.3f}, G {mean['G']:.3f} "
+            f"(equilibrium: {EQUILIBRIUM['bce']:.3f})",
+            "parameters, counted as Keras' summary() counts them:",
+            *counts,
+        ]
+    )
     (run / "report.txt").write_text(text + "\n", encoding="utf-8")
     console.print(text)
     console.print(f"\nPictures and report in [bold]{run}[/]")

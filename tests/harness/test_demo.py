@@ -1,4 +1,4 @@
-"""gankata demo mnist: a short run writes every picture and the mode-collapse report."""
+"""gankata demo mnist / dcgan: a short run writes every picture and the report."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from gankata import cli
-from gankata.demo import run_mnist_demo
+from gankata.demo import run_dcgan_demo, run_mnist_demo
 
 PICTURES = ("samples.png", "losses.png", "latent_walk.png", "seed_experiments.png")
 
@@ -66,3 +66,45 @@ def test_the_cli_says_when_the_learners_kata_is_unfinished(in_checkout, tmp_path
 def test_the_cli_refuses_zero_steps(in_checkout, tmp_path, capsys):
     code = cli.main(["demo", "mnist", "--steps", "0", "--out", str(tmp_path)])
     assert code == 2 and "at least 1" in capsys.readouterr().out
+
+
+def test_a_short_dcgan_run_writes_samples_losses_and_report(in_checkout, tmp_path):
+    run = run_dcgan_demo(out=tmp_path / "runs", steps=3, batch_size=4, show_progress=False)
+    assert run.parent == tmp_path / "runs" and run.name.endswith("dcgan")
+    with Image.open(run / "samples.png") as image:
+        assert image.size == (8 * 30 + 2, 8 * 30 + 2), "64 samples in an 8 x 8 grid"
+    with Image.open(run / "losses.png") as image:
+        assert image.size[0] > 30
+    report = (run / "report.txt").read_text()
+    assert "3 steps x batch 4" in report and "equilibrium: 0.693" in report
+    # The port is right when its counts match the seed's summary() tables.
+    assert "G: 865,281 total, 852,609 trainable" in report
+    assert "D: 212,865 total, 212,865 trainable" in report
+
+
+def test_the_cli_runs_the_dcgan_demo(in_checkout, tmp_path, capsys):
+    args = ["demo", "dcgan", "--steps", "2", "--batch-size", "2", "--out", str(tmp_path)]
+    assert cli.main(args) == 0
+    assert "DCGAN demo" in capsys.readouterr().out
+    assert len(list(tmp_path.glob("*-dcgan/samples.png"))) == 1
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [(["--collapse"], "mnist demo"), (["--batch-size", "1"], "at least 2")],
+    ids=["collapse", "batch of one"],
+)
+def test_the_cli_refuses_what_the_dcgan_demo_cannot_do(
+    in_checkout, tmp_path, capsys, extra, message
+):
+    out = tmp_path / "runs"
+    code = cli.main(["demo", "dcgan", "--steps", "2", "--out", str(out), *extra])
+    assert code == 2 and message in capsys.readouterr().out
+    assert not out.exists(), "a refused demo writes nothing"
+
+
+def test_the_cli_says_when_the_learners_dcgan_kata_is_unfinished(in_checkout, tmp_path, capsys):
+    code = cli.main(["demo", "dcgan", "--impl", "katas", "--steps", "2", "--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code == 2
+    assert "not finished" in out and "demo dcgan --impl solutions" in out
