@@ -42,14 +42,19 @@ def _pattern_batch(_digits: torch.Tensor, batch: int) -> torch.Tensor:
     return (base + 0.2 * torch.rand(batch, 4, device=_digits.device) - 0.1).clamp(0, 1)
 
 
-def _digits_01(digits: torch.Tensor, batch: int) -> torch.Tensor:
+def random_rows(digits: torch.Tensor, batch: int) -> torch.Tensor:
+    """``batch`` random rows, uint8. ``index_select`` is 4x faster than ``digits[index]`` on
+    a CPU (no general advanced-indexing machinery) and is captured by CUDA graphs."""
     index = torch.randint(len(digits), (batch,), device=digits.device)
-    return digits[index].float().div_(255.0)
+    return torch.index_select(digits, 0, index)
+
+
+def _digits_01(digits: torch.Tensor, batch: int) -> torch.Tensor:
+    return random_rows(digits, batch).float().div_(255.0)
 
 
 def _digits_tanh(digits: torch.Tensor, batch: int) -> torch.Tensor:
-    index = torch.randint(len(digits), (batch,), device=digits.device)
-    return digits[index].view(batch, 1, 28, 28).float().sub_(127.5).div_(127.5)
+    return random_rows(digits, batch).view(batch, 1, 28, 28).float().sub_(127.5).div_(127.5)
 
 
 def _randn100(batch: int, device: torch.device) -> torch.Tensor:

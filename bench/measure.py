@@ -16,6 +16,13 @@ from collections.abc import Callable
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 
+from gankata.devices import pick_device
+
+ON_CUDA = pick_device().type == "cuda"
+# Each benchmark takes the median of ROUNDS timed rounds of about ROUND_SECONDS each.
+ROUNDS = 5
+ROUND_SECONDS = 0.2 if ON_CUDA else 0.3
+
 
 def synchronize(device: torch.device) -> None:
     """Wait for the device's queued work (a no-op on the CPU)."""

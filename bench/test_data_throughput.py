@@ -26,15 +26,11 @@ from torchvision import transforms
 
 from bench.baselines.pandas_mnist import MnistDataset as BookMnistDataset
 from bench.baselines.pandas_mnist import openml_like
-from bench.gan_models import ROOT
-from bench.measure import calibrate, record, synchronize
+from bench.gan_models import ROOT, random_rows
+from bench.measure import ON_CUDA, ROUND_SECONDS, ROUNDS, calibrate, record, synchronize
 from gankata.data import load_mnist
-from gankata.devices import pick_device
 from gankata.impl import load_impl
 
-ON_CUDA = pick_device().type == "cuda"
-ROUNDS = 5 if ON_CUDA else 3
-ROUND_SECONDS = 0.2 if ON_CUDA else 0.3
 WORKERS = (0, 4) if ON_CUDA else (0, 2)
 FACES = 512 if ON_CUDA else 256
 FACE_SHAPE = (218, 178, 3)
@@ -147,8 +143,7 @@ def test_mnist_torchvision_per_item(benchmark, device, mnist, workers):
 @pytest.mark.parametrize("batch", [BATCH, 16384] if ON_CUDA else [BATCH])
 def test_mnist_device_resident(benchmark, device, device_digits, batch):
     def read() -> torch.Tensor:
-        index = torch.randint(len(device_digits), (batch,), device=device)
-        return device_digits[index].float().div_(255.0)
+        return random_rows(device_digits, batch).float().div_(255.0)
 
     items_per_call(
         benchmark,

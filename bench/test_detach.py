@@ -14,12 +14,8 @@ import pytest
 
 from bench.gan_models import SPECS, build_models
 from bench.gan_steps import ThreeStepLoop
-from bench.measure import calibrate, count_flops, record, repeat
-from gankata.devices import pick_device
+from bench.measure import ROUND_SECONDS, ROUNDS, calibrate, count_flops, record, repeat
 
-ON_CUDA = pick_device().type == "cuda"
-ROUNDS = 5 if ON_CUDA else 3
-ROUND_SECONDS = 0.2 if ON_CUDA else 0.3
 BATCH = 256
 
 

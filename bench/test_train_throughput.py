@@ -16,13 +16,9 @@ from bench.baselines.book_mnist_gan import BookLoop
 from bench.baselines.pandas_mnist import MnistDataset, openml_like
 from bench.gan_models import SPECS, build_models
 from bench.gan_steps import BF16, CUDA_ONLY, VARIANTS, ThreeStepLoop, build_variant
-from bench.measure import calibrate, count_flops, record, repeat
+from bench.measure import ON_CUDA, ROUND_SECONDS, ROUNDS, calibrate, count_flops, record, repeat
 from gankata.data import load_mnist
-from gankata.devices import pick_device
 
-ON_CUDA = pick_device().type == "cuda"
-ROUNDS = 5 if ON_CUDA else 3
-ROUND_SECONDS = 0.2 if ON_CUDA else 0.3
 BATCH = 256
 DEVICE_RESIDENT = "uint8 digits resident on the device, indexed and scaled per batch"
 

@@ -70,7 +70,8 @@ def data_rows(benchmarks: list[dict]) -> list[Row]:
         else:
             against = f"{_ratio(r['items_per_s'], pandas)} pandas"
         workers = str(r["workers"]) if "workers" in r else "-"
-        rows.append([r["loader"], workers, _rate(r["items_per_s"]), against])
+        loader = f"{r['loader']} (batch {r['batch']})" if "batch" in r else r["loader"]
+        rows.append([loader, workers, _rate(r["items_per_s"]), against])
     return rows
 
 

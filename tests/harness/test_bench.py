@@ -1,0 +1,62 @@
+"""The benchmark suite still runs, and its report takes every ratio inside one run."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from gankata import bench_report
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _bench(group: str, **info: object) -> dict:
+    return {"group": group, "extra_info": info}
+
+
+RESULTS = {
+    "datetime": "2026-11-23T10:00:00",
+    "machine_info": {"cpu": {"brand_raw": "Test CPU", "count": 2}},
+    "benchmarks": [
+        _bench("train", model="mlp_gan", variant="book", batch=1, items_per_s=200.0,
+               flops_per_s=7e8, utilisation=0.005, ceiling="fp32", ceiling_flops_per_s=1.4e11,
+               precision="fp32", device="cpu"),
+        _bench("train", model="mlp_gan", variant="eager", batch=256, items_per_s=20_000.0,
+               flops_per_s=7e10, utilisation=0.5, ceiling="fp32", ceiling_flops_per_s=1.4e11,
+               precision="fp32", device="cpu"),
+        _bench("data", loader="book: pandas .iloc MnistDataset", items_per_s=10_000.0),
+        _bench("data", loader="uint8 tensor", batch=256, items_per_s=1_000_000.0),
+        _bench("data", loader="JPEG", layout="jpeg_files", workers=0, items_per_s=1_000.0),
+        _bench("data", loader="chunked", layout="hdf5_chunked", workers=0, items_per_s=3_000.0),
+        _bench("detach", model="mlp_gan", variant="detach", flops_per_item=1e6,
+               items_per_s=60_000.0),
+        _bench("detach", model="mlp_gan", variant="no detach", flops_per_item=2e6,
+               items_per_s=40_000.0),
+    ],
+}  # fmt: skip
+
+
+def test_the_report_divides_by_the_baselines_of_the_same_run(tmp_path):
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps(RESULTS))
+    assert bench_report.main([str(path), "--markdown", str(tmp_path / "results.md")]) == 0
+    markdown = (tmp_path / "results.md").read_text()
+    assert "Test CPU x2" in markdown and "fp32 140 GFLOP/s" in markdown
+    assert "| mlp_gan | eager | 256 | fp32 | 20,000 | 100.0x | 70 G | 50.00 fp32 |" in markdown
+    assert "| uint8 tensor (batch 256) | - | 1,000,000 | 100.0x pandas |" in markdown
+    assert "| chunked | 0 | 3,000 | 3.0x JPEG |" in markdown
+    assert "| mlp_gan | no detach | 2.00 M | 40,000 | 0.7x |" in markdown
+
+
+def test_the_benchmarks_run_once_each_untimed():
+    # --benchmark-disable runs each benchmark's work once: the suite cannot rot unnoticed.
+    chosen = "book_loop or mlp_gan-eager-256 or mnist or chunked_slices or d_on_fake and mlp"
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "bench", "--benchmark-disable", "-q", "-p",
+         "no:cacheprovider", "-k", chosen],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert " passed" in result.stdout and "failed" not in result.stdout, result.stdout[-2000:]
