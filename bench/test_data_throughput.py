@@ -65,8 +65,19 @@ def per_item(dataset: Dataset) -> Callable[[], None]:
     return read
 
 
-def epoch_reader(loader: DataLoader) -> Callable[[], None]:
-    """Read the next batch of ``loader``, starting a new pass when one ends."""
+def epoch_reader(dataset: Dataset, batch: int, workers: int) -> Callable[[], None]:
+    """Read the next shuffled batch through a ``DataLoader``, starting a new pass at the end.
+
+    Workers persist between passes, as in a real training run: starting them is paid once.
+    """
+    loader = DataLoader(
+        dataset,
+        batch_size=batch,
+        shuffle=True,
+        num_workers=workers,
+        persistent_workers=workers > 0,
+        drop_last=True,
+    )
     batches = iter(loader)
 
     def read() -> None:
@@ -122,17 +133,9 @@ class PilDigits(Dataset):
 
 @pytest.mark.parametrize("workers", WORKERS)
 def test_mnist_torchvision_per_item(benchmark, device, mnist, workers):
-    loader = DataLoader(
-        PilDigits(mnist.images),
-        batch_size=BATCH,
-        shuffle=True,
-        num_workers=workers,
-        persistent_workers=workers > 0,
-        drop_last=True,
-    )
     items_per_call(
         benchmark,
-        epoch_reader(loader),
+        epoch_reader(PilDigits(mnist.images), BATCH, workers),
         BATCH,
         device,
         loader="seed 004: PIL -> ToTensor -> Normalize per item, DataLoader",
@@ -248,17 +251,9 @@ LAYOUTS = {
 @pytest.mark.parametrize("layout", sorted(LAYOUTS))
 def test_faces_loader(benchmark, device, faces, layout, workers):
     make, description = LAYOUTS[layout]
-    loader = DataLoader(
-        make(faces),
-        batch_size=FACE_BATCH,
-        shuffle=True,
-        num_workers=workers,
-        persistent_workers=workers > 0,
-        drop_last=True,
-    )
     items_per_call(
         benchmark,
-        epoch_reader(loader),
+        epoch_reader(make(faces), FACE_BATCH, workers),
         FACE_BATCH,
         device,
         loader=description,

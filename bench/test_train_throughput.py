@@ -37,17 +37,16 @@ CASES = [(model, variant, BATCH) for model in SPECS for variant in VARIANTS] + S
 
 def precision(variant: str, channels_last: bool, fp32: str) -> str:
     """What the variant computes in, as the report shows it."""
-    name = {"bf16_weights": "bf16 weights"}.get(variant, "bf16 autocast")
-    if variant not in BF16:
-        name = fp32
-    return name + (", channels-last" if channels_last else "")
+    autocast, weights = "bf16 autocast", "bf16 weights"
+    names = {"bf16": autocast, "compiled_bf16": autocast, "bf16_weights": weights}
+    return names.get(variant, fp32) + (", channels-last" if channels_last else "")
 
 
 def device_name(device: torch.device) -> str:
     return torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu"
 
 
-def test_book_loop(benchmark, device, digits, fp32_ceiling):
+def test_book_loop(benchmark, device, fp32_ceiling):
     """The seeds' loop: pandas ``.iloc`` dataset, batch 1, three optimiser steps per image."""
     mnist = load_mnist("embedded")
     loop = BookLoop(MnistDataset(openml_like(mnist.images, mnist.labels)), device)

@@ -8,6 +8,7 @@ is caught by a failure whose message names it. Run ``python -m gankata.integrity
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
@@ -130,8 +131,9 @@ def check_all(root: Path, names: list[str] | None = None) -> list[Verdict]:
         Verdict(m.kata, m.mistake, False, "this kata is not in gankata/curriculum.toml")
         for m in orphans
     ]
-    # Each kata's run is its own pytest process; run them side by side on every core.
-    with ThreadPoolExecutor() as pool:
+    # Each kata's run is its own pytest process: one per core, side by side. More would
+    # only share the cores, and stretch every run towards its time limit.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         runs = pool.map(
             lambda k: check_kata(root, k, [m for m in catalogue if m.kata == k.name]),
             curriculum,

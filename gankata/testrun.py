@@ -56,7 +56,8 @@ def run_tests(
         command += [f"--impl={impl}" for impl in impls]
         env = {**os.environ, REPORT_ENV: str(report)}
         # pytest-timeout stops one slow test; this stops a run that hangs outside any test.
-        limit = 120 + (TEST_TIMEOUT_S + 30) * len(katas)
+        # Every implementation is a full pass over the tests (integrity runs 20 and more).
+        limit = 120 + (TEST_TIMEOUT_S + 30) * len(katas) * len(impls)
         try:
             done = subprocess.run(
                 command, cwd=root, env=env, capture_output=True, text=True, timeout=limit
