@@ -33,7 +33,7 @@ CUDA_ONLY = {"cuda_graph", "bf16", "bf16_weights", "compiled_bf16"}
 BF16 = {"bf16", "bf16_weights", "compiled_bf16"}
 
 
-def adam(module: nn.Module, device: torch.device, capturable: bool) -> torch.optim.Adam:
+def adam(module: nn.Module, capturable: bool) -> torch.optim.Adam:
     """Adam as GANs use it (lr 2e-4, betas 0.5/0.999), fused into one kernel where possible."""
     try:
         return torch.optim.Adam(
@@ -65,8 +65,8 @@ class ThreeStepLoop:
         G, D = G.to(self.dtype), D.to(self.dtype)
         self.spec, self.G, self.D, self.digits, self.batch = spec, G, D, digits, batch
         device = digits.device
-        self.g_opt = adam(G, device, capturable)
-        self.d_opt = adam(D, device, capturable)
+        self.g_opt = adam(G, capturable)
+        self.d_opt = adam(D, capturable)
         self.g_params = [p for p in G.parameters() if p.requires_grad]
         self.loss = nn.BCELoss() if spec.loss == "bce" else nn.MSELoss()
         self.ones = torch.ones(batch, 1, device=device)
