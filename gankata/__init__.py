@@ -4,3 +4,10 @@ Learners never edit this package; they edit ``katas/``. Everything a kata's test
 (loading a learner's module, the MNIST digits, teaching assertions) lives here so that the
 katas stay independent of each other.
 """
+
+
+def load_ipython_extension(ipython) -> None:
+    """``%load_ext gankata`` in Jupyter: adds the ``%%kata`` cell magic (gankata.notebook)."""
+    from gankata.notebook import load_ipython_extension as load
+
+    load(ipython)

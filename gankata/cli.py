@@ -9,6 +9,10 @@
     gankata demo mnist      train the book's MNIST GAN and write its pictures (--collapse:
                             the first version, which collapses to one digit)
     gankata demo dcgan      train kata 11's DCGAN (the seed's Keras model) and write its samples
+    gankata notebook KATA   write a Jupyter workbook for KATA (--all: one for every kata)
+
+``--lang ko`` (or ``GANKATA_LANG=ko``, or a Korean locale) makes the runner speak Korean: the
+table, the katas' titles, summaries and hints. The tests' own messages stay in English.
 
 Tests run in a pytest subprocess, so a learner's syntax error, exception or endless loop is
 reported for that kata and never crashes the runner.
@@ -30,8 +34,9 @@ from rich.panel import Panel
 from rich.table import Table
 
 from gankata.curriculum import TODO_MARK, Kata, find_kata, load_curriculum
+from gankata.i18n import DEFAULT, LANGUAGES, choose_language, current_language, t, use_language
 from gankata.impl import ImplLoadError, find_root
-from gankata.testrun import CaseResult, RunFailed, run_tests
+from gankata.testrun import CaseResult, RunFailed, run_kata_tests
 
 console = Console(highlight=False)
 
@@ -46,64 +51,88 @@ class UsageError(Exception):
 
 
 def _results_by_kata(root: Path, katas: list[Kata]) -> dict[str, list[CaseResult]]:
-    results = run_tests(root, [k.name for k in katas])
+    results = run_kata_tests(root, [k.name for k in katas])
     return {k.name: [r for r in results if r.kata == k.name] for k in katas}
 
 
 def _status(results: list[CaseResult]) -> str:
+    """done, in_progress or not_started."""
     passed = sum(r.passed for r in results)
     if results and passed == len(results):
         return "done"
-    return "in progress" if passed else "not started"
+    return "in_progress" if passed else "not_started"
 
 
 def show_table(curriculum: list[Kata], results: dict[str, list[CaseResult]]) -> None:
-    table = Table(title="gan-katas: your progress")
-    for column in ("#", "kata", "what you learn", "status", "tests"):
-        table.add_column(column)
-    colour = {"done": "green", "in progress": "yellow", "not started": "dim"}
+    table = Table(title=t("table_title"))
+    for column in ("number", "kata", "title", "status", "tests"):
+        table.add_column(t(f"column_{column}"))
+    colour = {"done": "green", "in_progress": "yellow", "not_started": "dim"}
     for kata in curriculum:
         rows = results[kata.name]
         status = _status(rows)
         table.add_row(
             str(kata.number),
             kata.name,
-            kata.title,
-            f"[{colour[status]}]{status}[/]",
+            escape(kata.title),
+            f"[{colour[status]}]{t(f'status_{status}')}[/]",
             f"{sum(r.passed for r in rows)}/{len(rows)}",
         )
     console.print(table)
 
 
+def hint_panel(kata: Kata, number: int) -> Panel:
+    title = t("hint_title", number=number, count=len(kata.hints), kata=kata.name)
+    return Panel(escape(kata.hints[number - 1]), title=title, title_align="left")
+
+
 def show_check(
-    kata: Kata, rows: list[CaseResult], curriculum: list[Kata], verbose: bool = False
+    kata: Kata,
+    rows: list[CaseResult],
+    curriculum: list[Kata],
+    verbose: bool = False,
+    where: str | None = None,
 ) -> bool:
-    """Report one kata's results the way a teacher would; True when every test passes."""
+    """Report one kata's results the way a teacher would; True when every test passes.
+
+    ``where`` names the learner's code (default: ``katas/<name>.py``; the notebook magic
+    names its cell). Beside a failure come the kata's summary and, in a language other
+    than the tests' English, its first hint, so that the lesson is in the learner's words.
+    """
+    where = where or kata.stub
     passed = sum(r.passed for r in rows)
+    title = escape(kata.title)
     console.print(
-        f"Current kata: [bold]{kata.stub}[/] (kata {kata.number}: {escape(kata.title)}), "
-        f"{passed}/{len(rows)} tests pass"
+        t(
+            "current_kata",
+            stub=where,
+            number=kata.number,
+            title=title,
+            passed=passed,
+            total=len(rows),
+        )
     )
     failures = [r for r in rows if not r.passed]
     if rows and not failures:
-        console.print(f"[green]Kata done ✓[/]  Solution for comparison: {kata.solution}")
+        console.print(t("kata_done", solution=kata.solution))
         later = curriculum[kata.number :]
         if later:
-            console.print(f"Next kata: [bold]{later[0].stub}[/] (run `{COMMAND} check`)")
+            console.print(t("next_kata", stub=later[0].stub, command=COMMAND))
         else:
-            console.print("[green]That was the last kata. Well done![/]")
+            console.print(t("last_kata"))
         return True
     if not rows:
-        console.print(f"[red]No tests ran for {kata.name}: is {kata.tests} there?[/]")
+        console.print(t("no_tests_ran", kata=kata.name, tests=kata.tests))
         return False
     first = failures[0]
     body = first.longrepr if verbose else first.message
     console.print(Panel(escape(body), title=f"[red]{escape(first.test)}[/]", title_align="left"))
-    console.print(
-        f"The lesson is the docstring at the top of {kata.stub} (seed: {escape(kata.seed)}).\n"
-        f"Stuck? Run `{COMMAND} hint {kata.name}` for a hint"
-        + ("." if verbose else f", or `{COMMAND} check {kata.name} -v` for the full traceback.")
-    )
+    summary_title = t("summary_title", number=kata.number)
+    console.print(Panel(escape(kata.summary), title=summary_title, title_align="left"))
+    if current_language() != DEFAULT:
+        console.print(hint_panel(kata, 1))
+    console.print(t("lesson_pointer", stub=kata.stub, seed=escape(kata.seed)))
+    console.print(t("stuck_verbose" if verbose else "stuck", command=COMMAND, kata=kata.name))
     return False
 
 
@@ -113,7 +142,7 @@ def _check_first_unfinished(
     for kata in curriculum:
         if _status(results[kata.name]) != "done":
             return 0 if show_check(kata, results[kata.name], curriculum, verbose) else 1
-    console.print("[green]Every kata is done. Well done![/]")
+    console.print(t("all_done"))
     return 0
 
 
@@ -140,17 +169,11 @@ def cmd_hint(curriculum: list[Kata], name: str, number: int) -> int:
     kata = find_kata(name, curriculum)
     if not 1 <= number <= len(kata.hints):
         raise UsageError(
-            f"{kata.name} has hints 1 to {len(kata.hints)}; there is no hint {number}."
+            t("hint_out_of_range", kata=kata.name, count=len(kata.hints), number=number)
         )
-    console.print(
-        Panel(
-            escape(kata.hints[number - 1]),
-            title=f"Hint {number} of {len(kata.hints)} for {kata.name}",
-            title_align="left",
-        )
-    )
+    console.print(hint_panel(kata, number))
     if number < len(kata.hints):
-        console.print(f"Still stuck? `{COMMAND} hint {kata.name} {number + 1}` goes further.")
+        console.print(t("hint_more", command=COMMAND, kata=kata.name, next=number + 1))
     return 0
 
 
@@ -176,13 +199,13 @@ def cmd_watch(
             done += 1
             if rounds is not None and done >= rounds:
                 return 0
-            console.print("[dim]Watching katas/ for changes. Ctrl-C to stop.[/]")
+            console.print(t("watching"))
             before = _snapshot(root)
             while _snapshot(root) == before:
                 time.sleep(poll_s)
-            console.rule("[dim]file saved: checking again[/]")
+            console.rule(t("file_saved"))
     except KeyboardInterrupt:
-        console.print("\nStopped watching.")
+        console.print("\n" + t("watch_stopped"))
         return 0
 
 
@@ -194,10 +217,7 @@ def original_stub(root: Path, kata: Kata) -> str:
         )
         if shown.returncode == 0 and TODO_MARK in shown.stdout:
             return shown.stdout
-    raise UsageError(
-        f"Could not find the original {kata.stub} in git (tried origin/HEAD and HEAD). "
-        "Your file is unchanged. Is this a git clone of gan-katas?"
-    )
+    raise UsageError(t("no_original_stub", stub=kata.stub))
 
 
 def cmd_reset(root: Path, curriculum: list[Kata], name: str) -> int:
@@ -207,7 +227,7 @@ def cmd_reset(root: Path, curriculum: list[Kata], name: str) -> int:
     if target.exists():
         current = target.read_text(encoding="utf-8")
         if current == stub:
-            console.print(f"{kata.stub} is already the original stub; nothing to reset.")
+            console.print(t("already_stub", stub=kata.stub))
             return 0
         backup_dir = root / BACKUPS
         backup_dir.mkdir(parents=True, exist_ok=True)
@@ -218,34 +238,45 @@ def cmd_reset(root: Path, curriculum: list[Kata], name: str) -> int:
             copy += 1
             backup = backup_dir / f"{kata.name}-{stamp}-{copy}.py"
         backup.write_text(current, encoding="utf-8")
-        console.print(f"Your work is saved in {backup.relative_to(root)}")
+        console.print(t("work_saved", backup=backup.relative_to(root)))
     target.write_text(stub, encoding="utf-8")
-    console.print(f"{kata.stub} is the original stub again.")
+    console.print(t("stub_restored", stub=kata.stub))
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="gankata",
-        description="Learn GANs one kata at a time. With no command: progress and next step.",
+    # --lang is read before this parser is built (its help is in the chosen language); it is
+    # declared on every command so that it may come before or after the command's name.
+    language = argparse.ArgumentParser(add_help=False)
+    language.add_argument(
+        "--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=t("help_lang")
     )
-    parser.add_argument("--root", type=Path, help="the gan-katas checkout (default: found from .)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="show full tracebacks")
+    parser = argparse.ArgumentParser(
+        prog="gankata", description=t("help_description"), parents=[language]
+    )
+    parser.add_argument("--root", type=Path, help=t("help_root"))
+    parser.add_argument("-v", "--verbose", action="store_true", help=t("help_verbose"))
     commands = parser.add_subparsers(dest="command")
-    commands.add_parser("list", help="the progress table")
-    check = commands.add_parser("check", help="run one kata's tests (default: the next one)")
+    commands.add_parser("list", help=t("help_list"), parents=[language])
+    check = commands.add_parser("check", help=t("help_check"), parents=[language])
     check.add_argument("kata", nargs="?")
     check.add_argument(
-        "-v", "--verbose", dest="check_verbose", action="store_true", help="full tracebacks"
+        "-v", "--verbose", dest="check_verbose", action="store_true", help=t("help_verbose")
     )
-    hint = commands.add_parser("hint", help="show a hint for a kata")
+    hint = commands.add_parser("hint", help=t("help_hint"), parents=[language])
     hint.add_argument("kata")
     hint.add_argument("number", nargs="?", type=int, default=1)
-    watch = commands.add_parser("watch", help="check again whenever katas/ changes")
+    watch = commands.add_parser("watch", help=t("help_watch"), parents=[language])
     watch.add_argument("kata", nargs="?")
-    reset = commands.add_parser("reset", help="back up your file and restore the stub")
+    reset = commands.add_parser("reset", help=t("help_reset"), parents=[language])
     reset.add_argument("kata")
-    demo = commands.add_parser("demo", help="train a GAN and write its pictures into runs/")
+    notebook = commands.add_parser("notebook", help=t("help_notebook"), parents=[language])
+    notebook.add_argument("kata", nargs="?")
+    notebook.add_argument("--all", action="store_true", help=t("help_notebook_all"))
+    notebook.add_argument(
+        "--out", type=Path, default=Path("notebooks"), help=t("help_notebook_out")
+    )
+    demo = commands.add_parser("demo", help=t("help_demo"), parents=[language])
     demo.add_argument(
         "which",
         choices=["mnist", "dcgan"],
@@ -275,10 +306,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from gankata.demo import run_dcgan_demo, run_mnist_demo  # imports torch: only when asked
 
     if args.which == "dcgan" and args.collapse:
-        raise UsageError(
-            "--collapse belongs to the mnist demo (the book's first MNIST GAN); the dcgan "
-            "demo has one version. Run `gankata demo mnist --collapse` or drop --collapse."
-        )
+        raise UsageError(t("demo_collapse_dcgan"))
     common = {
         "out": args.out,
         "steps": args.steps,
@@ -294,20 +322,45 @@ def cmd_demo(args: argparse.Namespace) -> int:
             run_mnist_demo(collapse=args.collapse, **common)
     except NotImplementedError as error:
         raise UsageError(
-            f"The demo runs the katas in {args.impl}/, and one is not finished: {error}. "
-            f"Finish it, or watch the reference answers: gankata demo {args.which} "
-            "--impl solutions"
+            t("demo_unfinished", impl=args.impl, error=error, which=args.which)
         ) from None
     except ValueError as error:
         raise UsageError(str(error)) from None
     return 0
 
 
+def cmd_notebook(
+    root: Path, curriculum: list[Kata], name: str | None, every: bool, out: Path
+) -> int:
+    from gankata.notebook import write_workbooks  # imports nbformat: only when asked
+
+    if every == (name is not None):
+        raise UsageError(t("notebook_which", command=COMMAND))
+    katas = curriculum if every else [find_kata(name, curriculum)]
+    for written in write_workbooks(root, katas, root / out if not out.is_absolute() else out):
+        if written.backup is not None:
+            console.print(t("notebook_backup", backup=written.backup))
+        console.print(t("notebook_written", path=written.path))
+    return 0
+
+
+def _language(argv: list[str] | None) -> str:
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--lang")
+    known, _ = early.parse_known_args(argv)
+    return choose_language(known.lang)
+
+
 def main(argv: list[str] | None = None) -> int:
+    try:
+        use_language(_language(argv))
+    except ValueError as error:
+        console.print(f"[red]{escape(str(error))}[/]")
+        return 2
     args = build_parser().parse_args(argv)
     try:
         root = find_root(args.root)
-        curriculum = load_curriculum()
+        curriculum = load_curriculum(language=current_language())
         verbose = args.verbose or getattr(args, "check_verbose", False)
         if args.command is None:
             return cmd_progress(root, curriculum, verbose)
@@ -323,6 +376,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_watch(root, lambda: cmd_check(root, curriculum, args.kata, verbose))
         if args.command == "demo":
             return cmd_demo(args)
+        if args.command == "notebook":
+            return cmd_notebook(root, curriculum, args.kata, args.all, args.out)
         return cmd_reset(root, curriculum, args.kata)
     except (UsageError, RunFailed, FileNotFoundError, ImplLoadError) as error:
         console.print(f"[red]{escape(str(error))}[/]")

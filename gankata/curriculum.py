@@ -1,23 +1,20 @@
-"""The curriculum manifest: which katas exist, in what order, with their hints."""
+"""The curriculum manifest: which katas exist, in what order, with their hints.
+
+``curriculum.toml`` is the source of truth (order, names, seeds and the English words);
+``curriculum.<lang>.toml`` gives each kata's title, summary and hints in another language.
+"""
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:
-    import tomli as tomllib
+from gankata.i18n import DEFAULT, LANGUAGES, t
+from gankata.tomlfile import read_toml
 
 MANIFEST = Path(__file__).with_name("curriculum.toml")
 # Every body a learner must write starts with this comment (then the task number).
 TODO_MARK = "TODO: Implement for Kata"
-
-
-def read_toml(path: Path) -> dict:
-    return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)
@@ -26,6 +23,7 @@ class Kata:
     name: str
     title: str
     seed: str
+    summary: str
     hints: tuple[str, ...]
 
     @property
@@ -41,12 +39,40 @@ class Kata:
         return f"tests/test_{self.name}.py"
 
 
-def load_curriculum(path: Path = MANIFEST) -> list[Kata]:
-    entries = read_toml(path)["kata"]
-    return [
-        Kata(number, e["name"], e["title"], e["seed"], tuple(e["hints"]))
-        for number, e in enumerate(entries, start=1)
-    ]
+def translation_path(language: str, manifest: Path = MANIFEST) -> Path:
+    return manifest.with_name(f"{manifest.stem}.{language}.toml")
+
+
+def load_translation(language: str, manifest: Path = MANIFEST) -> dict[str, dict]:
+    """Each kata's words in ``language``, by kata name (empty for English, the source)."""
+    if language == DEFAULT:
+        return {}
+    return {e["name"]: e for e in read_toml(translation_path(language, manifest))["kata"]}
+
+
+def load_curriculum(path: Path = MANIFEST, language: str = DEFAULT) -> list[Kata]:
+    """The katas in order, their words in ``language`` (English where a word is missing).
+
+    A missing translation falls back to English so that the runner always works; a test of
+    the manifests makes sure that nothing is missing.
+    """
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {LANGUAGES}, not {language!r}")
+    translated = load_translation(language, path)
+    katas = []
+    for number, entry in enumerate(read_toml(path)["kata"], start=1):
+        words = {**entry, **translated.get(entry["name"], {})}
+        katas.append(
+            Kata(
+                number,
+                entry["name"],
+                words["title"],
+                entry["seed"],
+                words["summary"],
+                tuple(words["hints"]),
+            )
+        )
+    return katas
 
 
 def find_kata(name: str, curriculum: list[Kata]) -> Kata:
@@ -54,8 +80,7 @@ def find_kata(name: str, curriculum: list[Kata]) -> Kata:
     for kata in curriculum:
         if name in (kata.name, str(kata.number)):
             return kata
-    known = ", ".join(k.name for k in curriculum)
-    raise KeyError(f"there is no kata {name!r}; the katas are: {known}")
+    raise KeyError(t("no_such_kata", name=name, known=", ".join(k.name for k in curriculum)))
 
 
 def markdown_table(curriculum: list[Kata]) -> str:

@@ -13,6 +13,8 @@ import traceback
 from pathlib import Path
 from types import ModuleType
 
+from gankata.i18n import t
+
 IMPLS = ("katas", "solutions")
 
 
@@ -26,10 +28,7 @@ def find_root(start: Path | None = None) -> Path:
     for folder in (here, *here.parents):
         if (folder / "katas").is_dir() and (folder / "solutions").is_dir():
             return folder
-    raise FileNotFoundError(
-        f"No gan-katas checkout at or above {here}: run this inside your clone of the "
-        "repository (the folder that holds katas/ and solutions/)."
-    )
+    raise FileNotFoundError(t("no_checkout", here=here))
 
 
 FOLDER_PACKAGE = "gankata_impl"

@@ -28,6 +28,7 @@ def _suite(item: pytest.Item) -> tuple[str, str]:
 def pytest_runtest_setup(item: pytest.Item) -> None:
     # One endless loop would otherwise cost a full timeout in every test that calls it.
     if _suite(item) in _hung:
+        item.user_properties.append(("timed_out", True))
         pytest.fail(
             "Not run: an earlier test of this kata was stopped for running too long. "
             "Fix that one first.",
@@ -40,6 +41,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield
     if report.failed and "Timeout" in str(getattr(report.longrepr, "reprcrash", "")):
         _hung.add(_suite(item))
+        report.user_properties.append(("timed_out", True))
     return report
 
 
@@ -69,6 +71,8 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
             "message": teaching_message(report) if report.failed else "",
             "longrepr": str(report.longrepr) if report.failed else "",
             "impl": dict(report.user_properties).get("impl", ""),
+            # How long a test may run depends on the machine's load, not only on the code.
+            "timed_out": dict(report.user_properties).get("timed_out", False),
         }
     )
 
@@ -82,6 +86,7 @@ def pytest_collectreport(report: pytest.CollectReport) -> None:
                 "message": teaching_message(report),
                 "longrepr": str(report.longrepr),
                 "impl": "",
+                "timed_out": False,
             }
         )
 

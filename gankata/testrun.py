@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import json
 import os
 import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from gankata.i18n import t
+from gankata.impl import impl_dir
 from gankata.report import REPORT_ENV
 
 # Per test: long enough for a short training run on a 2-core laptop, short enough that
@@ -27,6 +31,7 @@ class CaseResult:
     message: str
     longrepr: str
     impl: str
+    timed_out: bool = False
 
     @property
     def passed(self) -> bool:
@@ -63,15 +68,10 @@ def run_tests(
                 command, cwd=root, env=env, capture_output=True, text=True, timeout=limit
             )
         except subprocess.TimeoutExpired:
-            raise RunFailed(
-                f"The tests of {', '.join(katas)} ran longer than {limit:.0f} s and were "
-                "stopped. Look for a loop in your kata that never ends."
-            ) from None
+            raise RunFailed(t("run_too_long", katas=", ".join(katas), limit=limit)) from None
         if not report.exists():
-            raise RunFailed(
-                f"pytest stopped before reporting (exit code {done.returncode}):\n"
-                f"{done.stdout[-2000:]}{done.stderr[-2000:]}"
-            )
+            output = done.stdout[-2000:] + done.stderr[-2000:]
+            raise RunFailed(t("run_no_report", code=done.returncode, output=output))
         rows = json.loads(report.read_text())
     return [
         CaseResult(
@@ -81,6 +81,79 @@ def run_tests(
             message=row["message"],
             longrepr=row["longrepr"],
             impl=row["impl"],
+            timed_out=row["timed_out"],
         )
         for row in rows
     ]
+
+
+# Where run_kata_tests keeps results; tests point it at a folder of their own.
+CACHE_ENV = "GANKATA_CACHE"
+KEPT_PER_KATA = 8
+
+
+def fingerprint(root: Path, kata: str, impl: str) -> str:
+    """Everything a kata's results depend on: the learner's file, the tests, gankata, versions.
+
+    The same fingerprint means the same verdict, because the tests are deterministic (seeded)
+    and a result that hit a timeout, which depends on the machine's load, is never kept.
+    """
+    here = Path(__file__).parent
+    files = [
+        impl_dir(impl, root) / f"{kata}.py",
+        root / "tests" / f"test_{kata}.py",
+        root / "tests" / "conftest.py",
+        *sorted(here.glob("*.py")),
+        *sorted(here.glob("*.toml")),
+    ]
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+    versions = [sys.version, str(TEST_TIMEOUT_S)]
+    for package in ("torch", "numpy", "pytest"):
+        try:
+            versions.append(importlib.metadata.version(package))
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"no {package}")
+    digest.update("|".join(versions).encode())
+    return digest.hexdigest()[:24]
+
+
+def _cache_dir(root: Path) -> Path:
+    return Path(os.environ.get(CACHE_ENV) or root / ".gankata" / "cache")
+
+
+def run_kata_tests(root: Path, katas: Sequence[str], impl: str = "katas") -> list[CaseResult]:
+    """``run_tests`` for one implementation, reusing the results of katas that did not change.
+
+    Seeing the whole progress table would otherwise rerun every finished kata, minutes of
+    training tests on a laptop; with the cache only the katas whose files changed run.
+    """
+    cache = _cache_dir(root)
+    keys = {kata: fingerprint(root, kata, impl) for kata in katas}
+    kept: dict[str, list[CaseResult]] = {}
+    for kata, key in keys.items():
+        entry = cache / f"{kata}-{key}.json"
+        if entry.is_file():
+            kept[kata] = [CaseResult(**row) for row in json.loads(entry.read_text())]
+    missing = [kata for kata in katas if kata not in kept]
+    fresh = run_tests(root, missing, impls=(impl,)) if missing else []
+    for kata in missing:
+        rows = [r for r in fresh if r.kata == kata]
+        kept[kata] = rows
+        if rows and not any(r.timed_out for r in rows):
+            _store(cache, kata, keys[kata], rows)
+    return [row for kata in katas for row in kept[kata]]
+
+
+def _store(cache: Path, kata: str, key: str, rows: list[CaseResult]) -> None:
+    cache.mkdir(parents=True, exist_ok=True)
+    entry = cache / f"{kata}-{key}.json"
+    partial = entry.with_suffix(".tmp")
+    partial.write_text(json.dumps([asdict(r) for r in rows]))
+    partial.replace(entry)
+    # A learner saves often: keep the newest few verdicts of each kata, not every one.
+    older = sorted(cache.glob(f"{kata}-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for stale in older[KEPT_PER_KATA:]:
+        stale.unlink(missing_ok=True)

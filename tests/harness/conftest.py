@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -36,3 +37,22 @@ def checkout(tmp_path: Path) -> Path:
     subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
     _commit(tmp_path, "stubs")
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def shared_results_cache(tmp_path_factory):
+    """One results cache (GANKATA_CACHE) for the tests that run whole katas through the runner.
+
+    The learner's-path test and the notebook test both run every kata's tests on the same
+    code (the stubs, then the solutions); with one cache, whichever comes second reuses the
+    first's verdicts, as a learner's second `gankata list` would.
+    """
+    from gankata.testrun import CACHE_ENV
+
+    before = os.environ.get(CACHE_ENV)
+    os.environ[CACHE_ENV] = str(tmp_path_factory.mktemp("results-cache"))
+    yield Path(os.environ[CACHE_ENV])
+    if before is None:
+        del os.environ[CACHE_ENV]
+    else:
+        os.environ[CACHE_ENV] = before

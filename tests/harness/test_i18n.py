@@ -1,0 +1,147 @@
+"""Two languages, one source: every word the runner says exists in English and Korean."""
+
+from __future__ import annotations
+
+import re
+import string
+
+import pytest
+
+from gankata import cli
+from gankata.curriculum import MANIFEST, load_curriculum, load_translation
+from gankata.i18n import LANGUAGES, choose_language, messages, t, use_language
+from gankata.tomlfile import read_toml
+
+ENGLISH = load_curriculum()
+HANGUL = re.compile("[\uac00-\ud7a3]")
+
+
+def placeholders(text: str) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards():
+    yield
+    use_language("en")
+
+
+@pytest.mark.parametrize(
+    ("flag", "environ", "expected"),
+    [
+        (None, {}, "en"),
+        (None, {"LANG": "ko_KR.UTF-8"}, "ko"),
+        (None, {"LANG": "C.UTF-8"}, "en"),
+        (None, {"LANG": "ko_KR.UTF-8", "LC_MESSAGES": "en_US.UTF-8"}, "en"),
+        (None, {"LANG": "en_US.UTF-8", "LC_ALL": "ko_KR.UTF-8"}, "ko"),
+        (None, {"LANG": "ko_KR.UTF-8", "GANKATA_LANG": "en"}, "en"),
+        ("ko", {"GANKATA_LANG": "en"}, "ko"),
+        ("en", {"LANG": "ko_KR.UTF-8"}, "en"),
+    ],
+)
+def test_the_flag_wins_then_gankata_lang_then_the_locale_then_english(flag, environ, expected):
+    chosen = choose_language(flag, environ)
+    assert chosen == expected, (
+        f"--lang {flag} with {environ} should choose {expected!r}, not {chosen!r}: the order is "
+        "--lang, GANKATA_LANG, LC_ALL, LC_MESSAGES, LANG, English"
+    )
+
+
+@pytest.mark.parametrize(("flag", "environ"), [("fr", {}), (None, {"GANKATA_LANG": "kr"})])
+def test_a_language_gankata_does_not_speak_is_a_clear_error(flag, environ):
+    with pytest.raises(ValueError, match="en, ko"):
+        choose_language(flag, environ)
+
+
+def test_every_message_exists_in_every_language_with_the_same_placeholders():
+    words = messages()
+    assert set(words) == set(LANGUAGES), f"messages.toml has tables {sorted(words)}"
+    english = words["en"]
+    for language in LANGUAGES:
+        assert set(words[language]) == set(english), (
+            f"messages.toml [{language}] lacks {sorted(set(english) - set(words[language]))} "
+            f"and has extra {sorted(set(words[language]) - set(english))}"
+        )
+        for key, text in words[language].items():
+            wanted = placeholders(english[key])
+            assert placeholders(text) == wanted, (
+                f"[{language}] {key} uses {placeholders(text)}; the English uses {wanted}"
+            )
+
+
+def test_every_english_kata_has_a_summary():
+    for kata in ENGLISH:
+        assert kata.summary.strip(), f"{kata.name} in curriculum.toml needs a summary"
+
+
+@pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "en"])
+def test_every_kata_is_translated_with_as_many_hints(language):
+    translated = load_translation(language)
+    names = [k.name for k in ENGLISH]
+    missing, unknown = set(names) - set(translated), set(translated) - set(names)
+    assert not missing and not unknown, (
+        f"curriculum.{language}.toml should translate exactly the katas of curriculum.toml: "
+        f"missing {sorted(missing)}, unknown {sorted(unknown)}"
+    )
+    for kata in ENGLISH:
+        entry = translated[kata.name]
+        for field in ("title", "summary"):
+            assert entry.get(field, "").strip(), f"{kata.name} has no {language} {field}"
+        assert len(entry.get("hints", [])) == len(kata.hints), (
+            f"{kata.name} has {len(kata.hints)} English hints but {len(entry.get('hints', []))} "
+            f"in curriculum.{language}.toml: translate every hint, in the same order"
+        )
+    assert set(read_toml(MANIFEST.with_name(f"curriculum.{language}.toml"))) == {"kata"}
+
+
+def test_the_korean_curriculum_is_korean():
+    for kata in load_curriculum(language="ko"):
+        for text in (kata.title, kata.summary, *kata.hints):
+            assert HANGUL.search(text), f"{kata.name}: {text[:60]!r} is not Korean"
+
+
+@pytest.fixture
+def gankata(monkeypatch, capsys):
+    monkeypatch.setattr(cli.console, "width", 200)
+    monkeypatch.delenv("GANKATA_LANG", raising=False)
+
+    def run(*args: str) -> tuple[int, str]:
+        code = cli.main(list(args))
+        return code, capsys.readouterr().out
+
+    return run
+
+
+def test_hint_speaks_korean_with_lang_ko_and_english_without(gankata, monkeypatch):
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    korean = load_curriculum(language="ko")[0]
+    code, out = gankata("--lang", "ko", "hint", korean.name)
+    assert code == 0 and korean.hints[0].split()[0] in out, f"Korean hint 1 expected:\n{out}"
+    assert f"{korean.name} 힌트 1/" in out, f"the panel title should be Korean:\n{out}"
+    code, out = gankata("hint", korean.name)
+    assert code == 0 and ENGLISH[0].hints[0].split()[0] in out, f"English hint expected:\n{out}"
+    monkeypatch.setenv("GANKATA_LANG", "ko")
+    code, out = gankata("hint", korean.name, "2")
+    assert korean.hints[1].split()[0] in out, f"GANKATA_LANG=ko should give Korean:\n{out}"
+
+
+def test_a_korean_locale_gives_korean_and_errors_speak_it_too(gankata, monkeypatch):
+    monkeypatch.setenv("LANG", "ko_KR.UTF-8")
+    code, out = gankata("hint", "no_such_kata")
+    assert code == 2 and "카타 목록" in out, f"a Korean error naming the katas expected:\n{out}"
+
+
+def test_an_unknown_language_is_refused_before_anything_runs(gankata):
+    code, out = gankata("--lang", "fr", "list")
+    assert code == 2 and "en, ko" in out, f"--lang fr should name the languages:\n{out}"
+
+
+def test_a_failure_in_korean_comes_with_the_korean_summary_and_first_hint(checkout, gankata):
+    korean = load_curriculum(language="ko")[0]
+    code, out = gankata("--root", str(checkout), "--lang", "ko", "check", korean.name)
+    assert code == 1, out
+    assert "Need to implement for Kata 1.1" in out, f"the test's own message stays:\n{out}"
+    assert korean.summary.split()[0] in out, f"the Korean summary belongs beside it:\n{out}"
+    assert korean.hints[0].split()[0] in out, f"and the first Korean hint:\n{out}"
+    use_language("ko")
+    assert t("stuck", command="gankata", kata=korean.name) in out
