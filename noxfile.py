@@ -29,7 +29,7 @@ nox.options.sessions = ["katas"]
 
 ROOT = Path(__file__).parent
 ENV = ROOT / ".nox" / "gankata"
-RUNNER_COMMANDS = {"list", "check", "hint", "watch", "reset"}
+RUNNER_COMMANDS = {"list", "check", "hint", "watch", "reset", "notebook"}
 
 
 def shared_python(session: nox.Session) -> str:

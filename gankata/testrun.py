@@ -88,7 +88,7 @@ def run_tests(
 
 
 # Where run_kata_tests keeps results; tests point it at a folder of their own.
-CACHE_ENV = "GANKATA_CACHE"
+CACHE_ENV = "GANKATA_RESULTS"
 KEPT_PER_KATA = 8
 
 
@@ -121,7 +121,7 @@ def fingerprint(root: Path, kata: str, impl: str) -> str:
 
 
 def _cache_dir(root: Path) -> Path:
-    return Path(os.environ.get(CACHE_ENV) or root / ".gankata" / "cache")
+    return Path(os.environ.get(CACHE_ENV) or root / ".gankata" / "results")
 
 
 def run_kata_tests(root: Path, katas: Sequence[str], impl: str = "katas") -> list[CaseResult]:

@@ -70,6 +70,42 @@ def test_an_endless_loop_is_stopped_with_a_message(checkout, gankata, monkeypatc
     assert time.monotonic() - started < 30, "one hang must cost one timeout, not one per test"
 
 
+def test_a_verdict_is_reused_until_a_file_it_depends_on_changes(
+    checkout, gankata, monkeypatch, tmp_path
+):
+    monkeypatch.setenv(testrun.CACHE_ENV, str(tmp_path / "results"))
+    runs = []
+    real_run = testrun.run_tests
+    monkeypatch.setattr(
+        testrun, "run_tests", lambda *a, **k: runs.append(a[1]) or real_run(*a, **k)
+    )
+    first = gankata(checkout, "check", KATA)
+    second = gankata(checkout, "check", KATA)
+    assert runs == [[KATA]], f"the second check of an unchanged kata must not rerun it: {runs}"
+    assert first == second, "a reused verdict must read exactly as the first"
+    solve(checkout)
+    code, _out = gankata(checkout, "check", KATA)
+    assert runs == [[KATA], [KATA]] and code == 0, "a changed kata file must be checked afresh"
+    tests = checkout / "tests" / f"test_{KATA}.py"
+    tests.write_text(tests.read_text() + "\n")
+    gankata(checkout, "check", KATA)
+    assert len(runs) == 3, "a changed test file must be checked afresh too"
+
+
+def test_a_verdict_cut_short_by_a_timeout_is_not_kept(checkout, gankata, monkeypatch, tmp_path):
+    results = tmp_path / "results"
+    monkeypatch.setenv(testrun.CACHE_ENV, str(results))
+    monkeypatch.setattr(testrun, "TEST_TIMEOUT_S", 1)
+    stub = checkout / "katas" / f"{KATA}.py"
+    todo = 'raise NotImplementedError("Need to implement for Kata 1.1'
+    stub.write_text(stub.read_text().replace(todo, "while True:\n        pass\n    " + todo))
+    code, out = gankata(checkout, "check", KATA)
+    assert code == 1 and "running too long" in out
+    assert not list(results.glob("*.json")), (
+        "how long a test may run depends on the machine's load: a timeout must not be cached"
+    )
+
+
 def test_progress_shows_the_table_with_a_partly_done_kata_in_progress(checkout, gankata):
     solve(checkout)
     kata = checkout / "katas" / f"{KATA}.py"

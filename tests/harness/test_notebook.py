@@ -1,0 +1,171 @@
+"""Notebook mode: generated workbooks, executed in-process by IPython (no kernel, no network)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+nbformat = pytest.importorskip("nbformat", reason="notebook mode needs gankata[notebook]")
+interactiveshell = pytest.importorskip("IPython.core.interactiveshell")
+
+from gankata import cli  # noqa: E402
+from gankata.curriculum import load_curriculum  # noqa: E402
+from gankata.i18n import messages, use_language  # noqa: E402
+from gankata.notebook import load_pictures, workbook_name, write_workbooks  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+CURRICULUM = load_curriculum()
+
+
+@pytest.fixture
+def shell(monkeypatch, capsys):
+    """A fresh IPython shell with ``%load_ext gankata``; ``run(source)`` returns (ok, output)."""
+    monkeypatch.setattr(cli.console, "width", 200)
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    monkeypatch.delenv("GANKATA_LANG", raising=False)
+    monkeypatch.chdir(ROOT)
+    ipython = interactiveshell.InteractiveShell.instance()
+
+    def run(source: str) -> tuple[bool, str]:
+        result = ipython.run_cell(source, store_history=False)
+        return result.success, capsys.readouterr().out
+
+    ok, out = run("%load_ext gankata")
+    assert ok, f"`%load_ext gankata` failed:\n{out}"
+    yield run
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+    interactiveshell.InteractiveShell.clear_instance()
+    use_language("en")
+
+
+def cells(path: Path) -> list:
+    notebook = nbformat.read(path, as_version=4)
+    nbformat.validate(notebook)
+    return notebook.cells
+
+
+def kata_cell(notebook_cells: list) -> str:
+    found = [c.source for c in notebook_cells if c.source.startswith("%%kata ")]
+    assert len(found) == 1, f"a workbook has exactly one %%kata cell, found {len(found)}"
+    return found[0]
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("kata", CURRICULUM, ids=lambda k: k.name)
+def test_a_workbook_fails_on_its_stub_passes_on_the_solution_and_draws(
+    kata, shell, tmp_path, shared_results_cache
+):
+    [written] = write_workbooks(ROOT, [kata], tmp_path)
+    assert written.path.name == workbook_name(kata, "en") and written.backup is None
+    notebook_cells = cells(written.path)
+    assert notebook_cells[0].cell_type == "markdown" and kata.title in notebook_cells[0].source
+    assert next(c.source for c in notebook_cells if c.cell_type == "code") == "%load_ext gankata"
+    source = kata_cell(notebook_cells)
+    magic, stub = source.split("\n", 1)
+    assert magic == f"%%kata {kata.name}" and stub == (ROOT / kata.stub).read_text()
+
+    ok, out = shell(source)
+    assert ok, f"the stub's %%kata cell must run (and report), not crash:\n{out}"
+    assert "Kata done" not in out and "Need to implement for Kata" in out, (
+        f"on the stub, the %%kata cell must show the first failure of {kata.name}:\n{out}"
+    )
+
+    ok, out = shell(f"{magic}\n{(ROOT / kata.solution).read_text()}")
+    assert ok and "Kata done ✓" in out, (
+        f"with the solution pasted in, the %%kata cell must report a pass:\n{out}"
+    )
+
+    picture = load_pictures("en").get(kata.name)
+    if picture is None:
+        return  # this kata has no picture; the stub and solution checks above still ran
+    assert notebook_cells[-1].source == picture.code, "the workbook ends with its picture cell"
+    import matplotlib.pyplot as plt
+
+    ok, out = shell(picture.code)
+    assert ok, f"the picture cell of {kata.name} failed on the reference answer:\n{out}"
+    assert plt.get_fignums(), f"the picture cell of {kata.name} drew no figure"
+
+
+def test_the_cli_writes_korean_workbooks_that_speak_korean(shell, tmp_path, shared_results_cache):
+    code = cli.main(
+        ["--root", str(ROOT), "--lang", "ko", "notebook", "--all", "--out", str(tmp_path)]
+    )
+    assert code == 0
+    korean = load_curriculum(language="ko")
+    paths = sorted(tmp_path.glob("*.ko.ipynb"))
+    assert [p.name for p in paths] == [workbook_name(k, "ko") for k in korean], (
+        f"`notebook --all --lang ko` should write one .ko.ipynb per kata, wrote {paths}"
+    )
+    first = cells(paths[0])
+    assert korean[0].title in first[0].source and korean[0].summary in first[0].source
+    assert korean[0].hints[0] in first[3].source, "the hints cell holds the Korean hints"
+    magic = kata_cell(first).split("\n", 1)[0]
+    assert magic == f"%%kata {korean[0].name} --lang ko"
+    ok, out = shell(f"{magic}\n{(ROOT / korean[0].solution).read_text()}")
+    assert ok and "카타 완료 ✓" in out, f"a Korean workbook's %%kata cell speaks Korean:\n{out}"
+
+
+def test_a_changed_workbook_is_kept_as_a_backup_and_an_unchanged_one_is_left_alone(tmp_path):
+    kata = CURRICULUM[0]
+    [first] = write_workbooks(ROOT, [kata], tmp_path)
+    [again] = write_workbooks(ROOT, [kata], tmp_path)
+    assert again.backup is None and list(tmp_path.iterdir()) == [first.path], (
+        "writing the same workbook twice must not make a backup"
+    )
+    mine = first.path.read_text().replace("raise NotImplementedError", "pass  # mine\\n    raise")
+    first.path.write_text(mine)
+    [third] = write_workbooks(ROOT, [kata], tmp_path)
+    assert third.backup is not None and third.backup.read_text() == mine, (
+        "a workbook the learner changed must be moved to a backup before a new one is written"
+    )
+    assert third.path.read_text() != mine and ".backup-" in third.backup.name
+
+
+def test_the_cli_says_where_the_backup_is(capsys, tmp_path, monkeypatch):
+    monkeypatch.setattr(cli.console, "width", 300)
+    kata = CURRICULUM[0].name
+    assert cli.main(["--root", str(ROOT), "notebook", kata, "--out", str(tmp_path)]) == 0
+    [path] = tmp_path.iterdir()
+    path.write_text(path.read_text() + " ")
+    capsys.readouterr()
+    assert cli.main(["--root", str(ROOT), "notebook", kata, "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    [backup] = [p for p in tmp_path.iterdir() if p != path]
+    assert str(backup) in out, f"the CLI must name the backup {backup}:\n{out}"
+
+
+@pytest.mark.parametrize("args", [[], [CURRICULUM[0].name, "--all"]])
+def test_notebook_wants_one_kata_or_all(capsys, tmp_path, args):
+    code = cli.main(["--root", str(ROOT), "notebook", *args, "--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code == 2 and "--all" in out, f"`notebook {args}` should explain its two forms:\n{out}"
+    assert not any(tmp_path.iterdir()), "nothing is written when the request is unclear"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [("nope", "the katas are"), ("", "%%kata KATA"), ("one_hot_dataset --bogus", "%%kata KATA")],
+)
+def test_a_bad_magic_line_is_a_clear_message_not_a_traceback(shell, line, expected):
+    _ok, out = shell(f"%%kata {line}\nx = 1")
+    assert expected in out, f"`%%kata {line}` should say {expected!r}:\n{out}"
+    assert "Traceback" not in out
+
+
+def test_outside_a_checkout_the_magic_says_to_cd_or_pass_root(shell, tmp_path):
+    os.chdir(tmp_path)
+    _ok, out = shell(f"%%kata {CURRICULUM[0].name}\nx = 1")
+    assert "%cd" in out and "--root" in out, f"the magic should say how to find the clone:\n{out}"
+
+
+def test_every_kata_with_a_picture_has_words_for_it_in_every_language():
+    english, korean = load_pictures("en"), load_pictures("ko")
+    names = {k.name for k in CURRICULUM}
+    assert set(english) <= names, f"workbook.toml names unknown katas: {set(english) - names}"
+    for name, picture in english.items():
+        assert picture.caption and korean[name].caption, f"{name}'s picture needs en and ko words"
+    assert set(messages()["ko"]) == set(messages()["en"])
