@@ -330,10 +330,7 @@ def write_workbooks(root: Path, katas: list[Kata], out: Path) -> list[Written]:
         import nbformat
     except ImportError:
         # The runner prints a UsageError as one red line; a traceback would hide the fix.
-        raise cli.UsageError(
-            "Writing workbooks needs nbformat: pip install 'gan-katas[notebook]' "
-            "(or pip install nbformat)."
-        ) from None
+        raise cli.UsageError(t("notebook_needs_nbformat")) from None
 
     language = current_language()
     pictures = load_pictures(language)

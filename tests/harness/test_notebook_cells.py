@@ -1,0 +1,90 @@
+"""Notebook mode, more: what a %%kata cell does with a learner's mistakes (no kernel)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+
+interactiveshell = pytest.importorskip(
+    "IPython.core.interactiveshell", reason="notebook mode needs gankata[notebook]"
+)
+
+from gankata import cli  # noqa: E402
+from gankata.i18n import current_language, use_language  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+KATA = "one_hot_dataset"
+SOLUTION = (ROOT / "solutions" / f"{KATA}.py").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def shell(monkeypatch, capsys, tmp_path, shared_results_cache):
+    """A fresh IPython shell in the clone with gankata loaded; ``run(source)`` -> (ok, out)."""
+    monkeypatch.setattr(cli.console, "width", 200)
+    monkeypatch.delenv("GANKATA_LANG", raising=False)
+    # Every temporary folder lands here, so that a cell's folder left behind would show.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.chdir(ROOT)
+    ipython = interactiveshell.InteractiveShell.instance()
+
+    def run(source: str) -> tuple[bool, str]:
+        result = ipython.run_cell(source, store_history=False)
+        return result.success, capsys.readouterr().out
+
+    ok, out = run("%load_ext gankata")
+    assert ok, f"`%load_ext gankata` failed:\n{out}"
+    run.namespace = ipython.user_ns
+    yield run
+    interactiveshell.InteractiveShell.clear_instance()
+    use_language("en")
+
+
+def test_the_cell_is_tested_as_written_and_its_folder_is_removed(shell, tmp_path):
+    ok, out = shell(f"%%kata {KATA}\n{SOLUTION}\n# my own answer\n")
+    assert ok and "Kata done ✓" in out, (
+        f"the cell's own code (the solution, not the stub in katas/) must pass:\n{out}"
+    )
+    assert "MnistDataset" in shell.namespace, "the cell's classes must be defined in the notebook"
+    left = list(tmp_path.glob("gankata-cell-*"))
+    assert not left, f"the cell's temporary folder must be removed after the run: {left}"
+
+
+def test_a_syntax_error_names_the_line_of_the_cell_not_a_temporary_file(shell):
+    broken = SOLUTION.replace("PIXELS = 28 * 28", "PIXELS = 28 *")
+    line = broken.splitlines().index("PIXELS = 28 *") + 2  # + 1: from 1, + 1: the %%kata line
+    ok, out = shell(f"%%kata {KATA}\n{broken}")
+    assert ok, f"a learner's syntax error must be reported, not raised through the magic:\n{out}"
+    assert f"this %%kata cell, line {line}" in out and "invalid syntax" in out, (
+        f"the report should point at line {line} of the cell:\n{out}"
+    )
+    assert "Traceback" not in out and "gankata-cell-" not in out, (
+        f"no traceback and no temporary path may reach the learner:\n{out}"
+    )
+
+
+def test_an_error_in_the_code_is_one_line_and_the_names_before_it_exist(shell):
+    code = f"{SOLUTION}raise RuntimeError('boom')\n"
+    line = len(code.splitlines()) + 1
+    ok, out = shell(f"%%kata {KATA}\n{code}")
+    assert ok and "Traceback" not in out, f"the error must be shown, not raised:\n{out}"
+    assert f"this %%kata cell, line {line}: RuntimeError: boom" in out, (
+        f"the learner's exception should be one line naming line {line} of the cell:\n{out}"
+    )
+    assert "one_hot" in shell.namespace, "what ran before the error stays defined, as in a cell"
+
+
+def test_lang_ko_speaks_korean_for_that_cell_only(shell):
+    use_language("en")
+    ok, out = shell(f"%%kata {KATA} --lang ko\n{SOLUTION}")
+    assert ok and "카타 완료 ✓" in out, f"`--lang ko` should report in Korean:\n{out}"
+    assert current_language() == "en", "the cell's language must not outlive the cell"
+
+
+def test_an_unknown_language_is_a_clear_message(shell):
+    ok, out = shell(f"%%kata {KATA} --lang fr\nx = 1")
+    assert ok and "'fr'" in out and "ko" in out and "Traceback" not in out, (
+        f"`--lang fr` should say which languages there are:\n{out}"
+    )
+    assert "x" not in shell.namespace, "nothing runs when the cell cannot be checked"
