@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,7 @@ def checkout(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def shared_results_cache(tmp_path_factory):
-    """One results cache (GANKATA_CACHE) for the tests that run whole katas through the runner.
+    """One results cache (GANKATA_RESULTS) for the tests that run whole katas through the runner.
 
     The learner's-path test and the notebook test both run every kata's tests on the same
     code (the stubs, then the solutions); with one cache, whichever comes second reuses the
@@ -56,3 +57,37 @@ def shared_results_cache(tmp_path_factory):
         del os.environ[CACHE_ENV]
     else:
         os.environ[CACHE_ENV] = before
+
+
+@pytest.fixture
+def notebook_shell(monkeypatch, capsys):
+    """A fresh IPython shell in the project with ``%load_ext gankata`` run.
+
+    ``run(source)`` runs one cell and returns ``(ok, printed)``; ``run.namespace`` is the
+    notebook's namespace. No kernel and no network: IPython's InteractiveShell in-process.
+    """
+    interactiveshell = pytest.importorskip(
+        "IPython.core.interactiveshell", reason="notebook mode needs gan-katas[notebook]"
+    )
+    from gankata import cli
+    from gankata.i18n import use_language
+
+    # Rich would wrap the result table at pytest's captured width and split the words tested.
+    monkeypatch.setattr(cli.console, "width", 200)
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    monkeypatch.delenv("GANKATA_LANG", raising=False)
+    monkeypatch.chdir(ROOT)
+    ipython = interactiveshell.InteractiveShell.instance()
+
+    def run(source: str) -> tuple[bool, str]:
+        result = ipython.run_cell(source, store_history=False)
+        return result.success, capsys.readouterr().out
+
+    run.namespace = ipython.user_ns
+    ok, out = run("%load_ext gankata")
+    assert ok, f"`%load_ext gankata` failed:\n{out}"
+    yield run
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+    interactiveshell.InteractiveShell.clear_instance()
+    use_language("en")

@@ -2,44 +2,20 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 nbformat = pytest.importorskip("nbformat", reason="notebook mode needs gankata[notebook]")
-interactiveshell = pytest.importorskip("IPython.core.interactiveshell")
+pytest.importorskip("IPython.core.interactiveshell", reason="notebook mode needs gankata[notebook]")
 
 from gankata import cli  # noqa: E402
 from gankata.curriculum import load_curriculum  # noqa: E402
-from gankata.i18n import messages, use_language  # noqa: E402
+from gankata.i18n import messages  # noqa: E402
 from gankata.notebook import load_pictures, workbook_name, write_workbooks  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 CURRICULUM = load_curriculum()
-
-
-@pytest.fixture
-def shell(monkeypatch, capsys):
-    """A fresh IPython shell with ``%load_ext gankata``; ``run(source)`` returns (ok, output)."""
-    monkeypatch.setattr(cli.console, "width", 200)
-    monkeypatch.setenv("MPLBACKEND", "Agg")
-    monkeypatch.delenv("GANKATA_LANG", raising=False)
-    monkeypatch.chdir(ROOT)
-    ipython = interactiveshell.InteractiveShell.instance()
-
-    def run(source: str) -> tuple[bool, str]:
-        result = ipython.run_cell(source, store_history=False)
-        return result.success, capsys.readouterr().out
-
-    ok, out = run("%load_ext gankata")
-    assert ok, f"`%load_ext gankata` failed:\n{out}"
-    yield run
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
-    interactiveshell.InteractiveShell.clear_instance()
-    use_language("en")
 
 
 def cells(path: Path) -> list:
@@ -57,7 +33,7 @@ def kata_cell(notebook_cells: list) -> str:
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize("kata", CURRICULUM, ids=lambda k: k.name)
 def test_a_workbook_fails_on_its_stub_passes_on_the_solution_and_draws(
-    kata, shell, tmp_path, shared_results_cache
+    kata, notebook_shell, tmp_path, shared_results_cache
 ):
     [written] = write_workbooks(ROOT, [kata], tmp_path)
     assert written.path.name == workbook_name(kata, "en") and written.backup is None
@@ -68,13 +44,13 @@ def test_a_workbook_fails_on_its_stub_passes_on_the_solution_and_draws(
     magic, stub = source.split("\n", 1)
     assert magic == f"%%kata {kata.name}" and stub == (ROOT / kata.stub).read_text()
 
-    ok, out = shell(source)
+    ok, out = notebook_shell(source)
     assert ok, f"the stub's %%kata cell must run (and report), not crash:\n{out}"
     assert "Kata done" not in out and "Need to implement for Kata" in out, (
         f"on the stub, the %%kata cell must show the first failure of {kata.name}:\n{out}"
     )
 
-    ok, out = shell(f"{magic}\n{(ROOT / kata.solution).read_text()}")
+    ok, out = notebook_shell(f"{magic}\n{(ROOT / kata.solution).read_text()}")
     assert ok and "Kata done ✓" in out, (
         f"with the solution pasted in, the %%kata cell must report a pass:\n{out}"
     )
@@ -85,12 +61,14 @@ def test_a_workbook_fails_on_its_stub_passes_on_the_solution_and_draws(
     assert notebook_cells[-1].source == picture.code, "the workbook ends with its picture cell"
     import matplotlib.pyplot as plt
 
-    ok, out = shell(picture.code)
+    ok, out = notebook_shell(picture.code)
     assert ok, f"the picture cell of {kata.name} failed on the reference answer:\n{out}"
     assert plt.get_fignums(), f"the picture cell of {kata.name} drew no figure"
 
 
-def test_the_cli_writes_korean_workbooks_that_speak_korean(shell, tmp_path, shared_results_cache):
+def test_the_cli_writes_korean_workbooks_that_speak_korean(
+    notebook_shell, tmp_path, shared_results_cache
+):
     code = cli.main(
         ["--root", str(ROOT), "--lang", "ko", "notebook", "--all", "--out", str(tmp_path)]
     )
@@ -105,7 +83,7 @@ def test_the_cli_writes_korean_workbooks_that_speak_korean(shell, tmp_path, shar
     assert korean[0].hints[0] in first[3].source, "the hints cell holds the Korean hints"
     magic = kata_cell(first).split("\n", 1)[0]
     assert magic == f"%%kata {korean[0].name} --lang ko"
-    ok, out = shell(f"{magic}\n{(ROOT / korean[0].solution).read_text()}")
+    ok, out = notebook_shell(f"{magic}\n{(ROOT / korean[0].solution).read_text()}")
     assert ok and "카타 완료 ✓" in out, f"a Korean workbook's %%kata cell speaks Korean:\n{out}"
 
 
@@ -150,15 +128,17 @@ def test_notebook_wants_one_kata_or_all(capsys, tmp_path, args):
     ("line", "expected"),
     [("nope", "the katas are"), ("", "%%kata KATA"), ("one_hot_dataset --bogus", "%%kata KATA")],
 )
-def test_a_bad_magic_line_is_a_clear_message_not_a_traceback(shell, line, expected):
-    _ok, out = shell(f"%%kata {line}\nx = 1")
+def test_a_bad_magic_line_is_a_clear_message_not_a_traceback(notebook_shell, line, expected):
+    _ok, out = notebook_shell(f"%%kata {line}\nx = 1")
     assert expected in out, f"`%%kata {line}` should say {expected!r}:\n{out}"
     assert "Traceback" not in out
 
 
-def test_outside_a_checkout_the_magic_says_to_cd_or_pass_root(shell, tmp_path):
-    os.chdir(tmp_path)
-    _ok, out = shell(f"%%kata {CURRICULUM[0].name}\nx = 1")
+def test_outside_a_checkout_the_magic_says_to_cd_or_pass_root(
+    notebook_shell, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    _ok, out = notebook_shell(f"%%kata {CURRICULUM[0].name}\nx = 1")
     assert "%cd" in out and "--root" in out, f"the magic should say how to find the clone:\n{out}"
 
 

@@ -7,12 +7,7 @@ from pathlib import Path
 
 import pytest
 
-interactiveshell = pytest.importorskip(
-    "IPython.core.interactiveshell", reason="notebook mode needs gankata[notebook]"
-)
-
-from gankata import cli  # noqa: E402
-from gankata.i18n import current_language, use_language  # noqa: E402
+from gankata.i18n import current_language, use_language
 
 ROOT = Path(__file__).resolve().parents[2]
 KATA = "one_hot_dataset"
@@ -20,25 +15,13 @@ SOLUTION = (ROOT / "solutions" / f"{KATA}.py").read_text(encoding="utf-8")
 
 
 @pytest.fixture
-def shell(monkeypatch, capsys, tmp_path, shared_results_cache):
-    """A fresh IPython shell in the clone with gankata loaded; ``run(source)`` -> (ok, out)."""
-    monkeypatch.setattr(cli.console, "width", 200)
-    monkeypatch.delenv("GANKATA_LANG", raising=False)
-    # Every temporary folder lands here, so that a cell's folder left behind would show.
+def shell(notebook_shell, monkeypatch, tmp_path, shared_results_cache):
+    """The notebook shell, with every temporary folder landing in ``tmp_path``.
+
+    So that a cell's folder left behind would show.
+    """
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    monkeypatch.chdir(ROOT)
-    ipython = interactiveshell.InteractiveShell.instance()
-
-    def run(source: str) -> tuple[bool, str]:
-        result = ipython.run_cell(source, store_history=False)
-        return result.success, capsys.readouterr().out
-
-    ok, out = run("%load_ext gankata")
-    assert ok, f"`%load_ext gankata` failed:\n{out}"
-    run.namespace = ipython.user_ns
-    yield run
-    interactiveshell.InteractiveShell.clear_instance()
-    use_language("en")
+    return notebook_shell
 
 
 def test_the_cell_is_tested_as_written_and_its_folder_is_removed(shell, tmp_path):
