@@ -72,6 +72,7 @@ What to implement (search for "Kata 10." to find every TODO):
                                                        uint8 (H, W, 3) each; returns the count
     10.2  CelebADataset.__init__(h5_path, group)       check file and group, count, then close
     10.3  CelebADataset.__len__, __getitem__           ds[i] -> float32 (H, W, 3) in 0-1
+          CelebADataset.__getstate__                   pickles without the open file
     10.4  CelebADataset.as_image(i)                    the uint8 (H, W, 3) picture for plt.imshow
 
 Try it: download img_align_celeba.zip (from the CelebA site or Kaggle), then
@@ -103,11 +104,14 @@ def pack_images(
 ) -> int:
     """Pack the images of ``source`` (a folder, or a .zip as CelebA comes) into one HDF5 file.
 
-    Files are taken in sorted order of their names (paths inside a zip). Image ``i`` of that
-    order becomes the dataset ``'<i>.jpg'`` (``'0.jpg'``, ``'1.jpg'``, ...) in ``group``:
-    uint8 pixels of shape (H, W, 3), converted to RGB. A file Pillow cannot open is skipped
-    with a ``UserWarning`` naming it and takes no number. ``limit`` packs at most that many
-    images. Returns the number of images written.
+    Files are taken in sorted order of their names (paths inside a zip). A folder is read
+    recursively: every file under it, in subfolders too, sorted by its path. Image ``i`` of
+    that order becomes the dataset ``'<i>.jpg'`` (``'0.jpg'``, ``'1.jpg'``, ...) in
+    ``group``: uint8 pixels of shape (H, W, 3), converted to RGB. A file Pillow cannot open
+    is skipped with a ``UserWarning`` naming it and takes no number; a zip's folder entries
+    (names ending in ``/``, such as ``img_align_celeba/``) are skipped silently, with no
+    warning and no number. ``limit`` packs at most that many images. Returns the number of
+    images written.
 
     The file is written under a temporary name next to ``h5_path`` and renamed at the end, so
     it is never half written: an existing ``h5_path`` is replaced whole, or on any failure
@@ -147,6 +151,15 @@ class CelebADataset(Dataset):
         """
         # TODO: Implement for Kata 10.3.
         raise NotImplementedError("Need to implement for Kata 10.3: CelebADataset.__getitem__")
+
+    def __getstate__(self) -> dict:
+        """What pickle sends to a DataLoader worker: the instance's state without the open file.
+
+        Everything in ``self.__dict__``, with the open ``h5py.File`` left out, as in the lesson:
+        ``{**self.__dict__, 'file': None}``. The unpickled copy opens its own on its first read.
+        """
+        # TODO: Implement for Kata 10.3.
+        raise NotImplementedError("Need to implement for Kata 10.3: CelebADataset.__getstate__")
 
     def as_image(self, index: int) -> np.ndarray:
         """Image ``index`` as the stored uint8 (H, W, 3) array, ready for ``plt.imshow``."""

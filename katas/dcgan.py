@@ -86,7 +86,11 @@ function ``min_G max_D E[log D(x)] + E[log(1 - D(G(z)))]`` asks G to minimise
 ``log(1 - D(G(z)))``, but early on D rejects every fake and that term is flat: "Rather than
 training G to minimize log(1 - D(G(z))) we can train G to maximize log D(G(z))", which is BCE
 with target 1. In PyTorch the fakes D learns from must be ``fake.detach()``, the twin of
-``predict``: D's lesson must not flow back into G.
+``predict``: D's lesson must not flow back into G. The twins differ in one way: Keras'
+``predict`` runs BatchNorm in inference mode, on its moving averages, while ``G(z)`` in
+training mode normalises with the batch's own statistics. The kata's ``train_step`` switches
+no modes: it computes ``fake = G(z)`` once and uses it, detached, for D's step and, attached,
+for G's.
 
 Tanh and [-1, 1]. G ends in ``tanh``, "-1~1 사이의 값", so the seed scales the pixels the same
 way: ``(X_train - 127.5) / 127.5`` maps 0 -> -1 and 255 -> 1. Pictures go back with ``x *

@@ -148,7 +148,8 @@ class Generator(nn.Module):
         """One Adam step of G only, judged by ``D`` through ``D.loss_function``; the loss.
 
         ``targets`` is all ones ("D should call these real"). The loss flows back through D
-        into G, but only G's optimiser steps: D comes out unchanged.
+        into G, but only G's optimiser steps: D's parameters come out unchanged. D's ``.grad``
+        may be left filled by this backward pass: ``D.train_step`` zeroes it before its own.
         """
         # TODO: Implement for Kata 7.5.
         raise NotImplementedError("Need to implement for Kata 7.5: Generator.train_step")
@@ -166,6 +167,10 @@ def train_gan(
         1. D.train_step(real, ones)                 D learns what real looks like
         2. D.train_step(G(seeds).detach(), zeros)   D learns to catch G's fakes
         3. G.train_step(D, seeds, ones)             G learns to fool D
+
+    Step 3 may draw fresh seeds or reuse step 2's; both pass. Keep the batch dimension even
+    for ``batch_size=1``: real ``[1, 784]``, seeds ``[1, 100]`` and targets ``[1, 1]``, shaped
+    like D's verdict (the book's unbatched ``(784,)`` image also passes).
 
     Returns ``(D, G, {"D": [...], "G": [...]})``, one float per step in each list (D's: the
     mean of its two losses that step). Raises ``ValueError`` for images that are not

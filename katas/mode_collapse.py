@@ -71,8 +71,13 @@ What to implement (search for "Kata 8." to find every TODO):
 
 Try it:  ``from gankata.classifier import load_digit_classifier, held_out_digits``;
 ``real, labels = held_out_digits()``; ``detect_mode_collapse(real[labels == 3], real,
-load_digit_classifier())`` is collapsed (only 3s), ``detect_mode_collapse(real[::2],
-real[1::2], load_digit_classifier())`` is not.
+load_digit_classifier())`` is collapsed, with ``modes_covered=4``, ``diversity_ratio`` about
+0.92 and ``kl_to_uniform`` about 2.09. Not one mode: the classifier reads the 100 real 3s as
+96 threes, 2 twos, a 0 and a 7, and with 100 samples a single one reaches the coverage
+threshold (0.1 * 100 / 10 = 1). The 4 covered digits, fewer than 8, give the collapse away;
+the diversity ratio alone would not (real 3s vary almost as much as all digits, pixel for
+pixel). ``detect_mode_collapse(real[::2], real[1::2], load_digit_classifier())`` is not
+collapsed: ``modes_covered=10``, ratio about 1.0, KL about 0.0005.
 
 The classic mistakes: averaging the whole distance matrix, zero diagonal included;
 squared distances instead of distances; ``torch.bincount`` without ``minlength=10``, so

@@ -134,8 +134,9 @@ class Generator(nn.Module):
         """One SGD step of G only, judged by ``D`` through ``D.loss_function``; the loss.
 
         ``targets`` is 1.0 ("D should call this real"). The loss flows back through D into G,
-        but only G's optimiser steps: D must come out unchanged. Every 10th call appends the
-        loss to ``self.progress``.
+        but only G's optimiser steps: D's parameters must come out unchanged. D's ``.grad``
+        may be left filled by this backward pass: ``D.train_step`` zeroes it before its own.
+        Every 10th call appends the loss to ``self.progress``.
         """
         # TODO: Implement for Kata 5.5.
         raise NotImplementedError("Need to implement for Kata 5.5: Generator.train_step")

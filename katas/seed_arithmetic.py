@@ -77,7 +77,9 @@ What to implement (search for "Kata 9." to find every TODO):
     9.6  latent_walk(G, a, b, steps, method='lerp')   [steps, 28, 28] pictures, G in eval
 
 Every function that takes two seeds raises ValueError, naming both shapes, when the shapes
-differ: broadcasting a [100] and a [1, 100] seed would quietly give something else.
+differ: broadcasting a [100] and a [1, 100] seed would quietly give something else. The
+message names both shapes, a's first: "the two seeds must have the same shape, got (100,) and
+(1, 100)".
 
 Try it: train kata 7's MNIST GAN (or any G from [N, 100] seeds to 784 pixels), then
 ``images = latent_walk(G, torch.randn(100), torch.randn(100), 10, method='slerp')`` and show

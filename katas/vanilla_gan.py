@@ -125,8 +125,10 @@ def block(in_dim: int, out_dim: int, normalize: bool = True) -> list[nn.Module]:
 
     Returns the layers as a list, to be unpacked into ``nn.Sequential(*block(...), ...)``.
 
-        block(128, 256)                   -> [Linear(128, 256), BatchNorm1d(256), LeakyReLU]
-        block(100, 128, normalize=False)  -> [Linear(100, 128), LeakyReLU]
+        block(128, 256)
+            -> [Linear(128, 256), BatchNorm1d(256, momentum=0.8), LeakyReLU(0.1)]
+        block(100, 128, normalize=False)
+            -> [Linear(100, 128), LeakyReLU(0.1)]
     """
     # TODO: Implement for Kata 12.1.
     raise NotImplementedError("Need to implement for Kata 12.1: block")
@@ -187,15 +189,18 @@ def train_step(
 ) -> tuple[float, float]:
     """One step of the review's loop on a batch ``real`` ``(B, 1, 28, 28)`` in [-1, 1].
 
-    1. G first: ``z = sample_latent(real.size(0))``, ``fake = G(z)``, the non-saturating
-       loss ``g_loss = BCE(D(fake), 1)``; step ``g_opt`` (and only ``g_opt``).
+    1. G first: ``z = sample_latent(real.size(0), device=real.device)``, ``fake = G(z)``,
+       the non-saturating loss ``g_loss = BCE(D(fake), 1)``; step ``g_opt`` (and only
+       ``g_opt``).
     2. Then D, on ``real`` with target 1 and on the same ``fake.detach()`` with target 0:
        ``d_loss = (BCE(D(real), 1) + BCE(D(fake.detach()), 0)) / 2``; step ``d_opt``.
 
     Each optimiser's gradients are zeroed before its backward pass, so D's update holds no
     gradient left over from G's step. Targets are shaped like D's output, so every B works;
     a batch of one raises ``ValueError`` (BatchNorm1d cannot train on a single sample: drop
-    it with ``DataLoader(..., drop_last=True)``). Returns ``(g_loss, d_loss)`` as floats.
+    it with ``DataLoader(..., drop_last=True)``). That error is BatchNorm1d's own, raised
+    inside ``G(z)`` before either optimiser steps; ``train_step`` need not check for it.
+    Returns ``(g_loss, d_loss)`` as floats.
     """
     # TODO: Implement for Kata 12.6.
     raise NotImplementedError("Need to implement for Kata 12.6: train_step")

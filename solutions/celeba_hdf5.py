@@ -24,11 +24,14 @@ def pack_images(
 ) -> int:
     """Pack the images of ``source`` (a folder, or a .zip as CelebA comes) into one HDF5 file.
 
-    Files are taken in sorted order of their names (paths inside a zip). Image ``i`` of that
-    order becomes the dataset ``'<i>.jpg'`` (``'0.jpg'``, ``'1.jpg'``, ...) in ``group``:
-    uint8 pixels of shape (H, W, 3), converted to RGB. A file Pillow cannot open is skipped
-    with a ``UserWarning`` naming it and takes no number. ``limit`` packs at most that many
-    images. Returns the number of images written.
+    Files are taken in sorted order of their names (paths inside a zip). A folder is read
+    recursively: every file under it, in subfolders too, sorted by its path. Image ``i`` of
+    that order becomes the dataset ``'<i>.jpg'`` (``'0.jpg'``, ``'1.jpg'``, ...) in
+    ``group``: uint8 pixels of shape (H, W, 3), converted to RGB. A file Pillow cannot open
+    is skipped with a ``UserWarning`` naming it and takes no number; a zip's folder entries
+    (names ending in ``/``, such as ``img_align_celeba/``) are skipped silently, with no
+    warning and no number. ``limit`` packs at most that many images. Returns the number of
+    images written.
 
     The file is written under a temporary name next to ``h5_path`` and renamed at the end, so
     it is never half written: an existing ``h5_path`` is replaced whole, or on any failure

@@ -69,7 +69,9 @@ def value_function(d_real: torch.Tensor, d_fake: torch.Tensor) -> torch.Tensor:
     """``V(D, G) = mean(log D(x)) + mean(log(1 - D(G(z))))``: D maximises it, G minimises it.
 
     ``d_real`` holds D's answers on real data, ``d_fake`` on generated data, both in (0, 1);
-    the two batches may differ in size. At the equilibrium (all 0.5), V = -log 4.
+    the two batches may differ in size. At the equilibrium (all 0.5), V = -log 4. Unlike
+    ``bce``, nothing is clamped: plain ``torch.log``, so a ``D(x)`` of 0 or a ``D(G(z))`` of 1
+    gives V = -inf.
     """
     # Two expectations, one per distribution: average each batch on its own.
     return torch.log(d_real).mean() + torch.log(1 - d_fake).mean()

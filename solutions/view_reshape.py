@@ -18,7 +18,8 @@ class View(nn.Module):
         """``x`` viewed as ``shape``: same memory, no copy.
 
         Raises ``ValueError`` giving ``x``'s shape and the requested shape when the sizes do not
-        fit. A tensor whose memory layout cannot be viewed (``x.t()``) raises too; never copy.
+        fit. A tensor whose memory layout cannot be viewed (``x.t()``) raises ``ValueError``
+        too (wrap ``view``'s ``RuntimeError``); never copy.
         """
         try:
             return x.view(*self.shape)
