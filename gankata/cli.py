@@ -91,15 +91,16 @@ def show_check(
     rows: list[CaseResult],
     curriculum: list[Kata],
     verbose: bool = False,
-    where: str | None = None,
+    cell: bool = False,
 ) -> bool:
     """Report one kata's results the way a teacher would; True when every test passes.
 
-    ``where`` names the learner's code (default: ``katas/<name>.py``; the notebook magic
-    names its cell). Beside a failure come the kata's summary and, in a language other
-    than the tests' English, its first hint, so that the lesson is in the learner's words.
+    ``cell`` is True for a notebook's ``%%kata`` cell: the learner's code is that cell, the
+    hints sit in the workbook and the next kata is the next workbook, so the words say so.
+    Beside a failure come the kata's summary and, in a language other than the tests'
+    English, its first hint, so that the lesson is in the learner's words.
     """
-    where = where or kata.stub
+    where = t("magic_where") if cell else kata.stub
     passed = sum(r.passed for r in rows)
     title = escape(kata.title)
     console.print(
@@ -116,7 +117,13 @@ def show_check(
     if rows and not failures:
         console.print(t("kata_done", solution=kata.solution))
         later = curriculum[kata.number :]
-        if later:
+        if later and cell:
+            # Only a notebook's cell gets here, and gankata.notebook imports this module.
+            from gankata.notebook import workbook_name
+
+            workbook = workbook_name(later[0], current_language())
+            console.print(t("next_kata_cell", workbook=workbook, kata=later[0].name))
+        elif later:
             console.print(t("next_kata", stub=later[0].stub, command=COMMAND))
         else:
             console.print(t("last_kata"))
@@ -132,7 +139,8 @@ def show_check(
     if current_language() != DEFAULT:
         console.print(hint_panel(kata, 1))
     console.print(t("lesson_pointer", stub=kata.stub, seed=escape(kata.seed)))
-    console.print(t("stuck_verbose" if verbose else "stuck", command=COMMAND, kata=kata.name))
+    stuck = "stuck_cell" if cell else "stuck_verbose" if verbose else "stuck"
+    console.print(t(stuck, command=COMMAND, kata=kata.name))
     return False
 
 

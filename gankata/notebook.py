@@ -167,7 +167,7 @@ def _check_cell(ipython: InteractiveShell, args: argparse.Namespace, cell: str) 
         return CellResult(kata=kata.name, passed=False, defined=False)
     rows = [_in_cell(row, kata.name, where) for row in rows]
     cli.show_table([kata], {kata.name: rows})
-    passed = cli.show_check(kata, rows, curriculum, args.verbose, where=where)
+    passed = cli.show_check(kata, rows, curriculum, args.verbose, cell=True)
     defined = _define(ipython, kata, cell, where)
     return CellResult(kata=kata.name, passed=passed, defined=defined)
 

@@ -30,6 +30,9 @@ def test_the_cell_is_tested_as_written_and_its_folder_is_removed(shell, tmp_path
         f"the cell's own code (the solution, not the stub in katas/) must pass:\n{out}"
     )
     assert "MnistDataset" in shell.namespace, "the cell's classes must be defined in the notebook"
+    assert "02_view_reshape.ipynb" in out and "%%kata view_reshape" in out, (
+        f"a notebook learner's next step is the next workbook or cell, not a terminal:\n{out}"
+    )
     left = list(tmp_path.glob("gankata-cell-*"))
     assert not left, f"the cell's temporary folder must be removed after the run: {left}"
 
@@ -62,6 +65,7 @@ def test_lang_ko_speaks_korean_for_that_cell_only(shell):
     use_language("en")
     ok, out = shell(f"%%kata {KATA} --lang ko\n{SOLUTION}")
     assert ok and "카타 완료 ✓" in out, f"`--lang ko` should report in Korean:\n{out}"
+    assert "02_view_reshape.ko.ipynb" in out, f"the next workbook is the Korean one:\n{out}"
     assert current_language() == "en", "the cell's language must not outlive the cell"
 
 
@@ -71,3 +75,13 @@ def test_an_unknown_language_is_a_clear_message(shell):
         f"`--lang fr` should say which languages there are:\n{out}"
     )
     assert "x" not in shell.namespace, "nothing runs when the cell cannot be checked"
+
+
+def test_a_failing_cell_says_where_the_hints_are_not_a_terminal_command(shell):
+    stub = (ROOT / "katas" / f"{KATA}.py").read_text(encoding="utf-8")
+    _ok, out = shell(f"%%kata {KATA}\n{stub}")
+    assert "Need to implement for Kata" in out, f"the stub's first failure should show:\n{out}"
+    assert "hints are folded" in out and f"`%%kata {KATA}` line" in out, (
+        f"a stuck notebook learner should be sent to the workbook's hints and `-v`:\n{out}"
+    )
+    assert "gankata hint" not in out, f"`gankata hint` is a terminal command:\n{out}"
