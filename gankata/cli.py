@@ -118,10 +118,7 @@ def show_check(
         console.print(t("kata_done", solution=kata.solution))
         later = curriculum[kata.number :]
         if later and cell:
-            # Only a notebook's cell gets here, and gankata.notebook imports this module.
-            from gankata.notebook import workbook_name
-
-            workbook = workbook_name(later[0], current_language())
+            workbook = later[0].workbook(current_language())
             console.print(t("next_kata_cell", workbook=workbook, kata=later[0].name))
         elif later:
             console.print(t("next_kata", stub=later[0].stub, command=COMMAND))

@@ -38,6 +38,11 @@ class Kata:
     def tests(self) -> str:
         return f"tests/test_{self.name}.py"
 
+    def workbook(self, language: str) -> str:
+        """``01_one_hot_dataset.ipynb``, ``01_one_hot_dataset.ko.ipynb``: languages side by side."""
+        suffix = "" if language == DEFAULT else f".{language}"
+        return f"{self.number:02d}_{self.name}{suffix}.ipynb"
+
 
 def translation_path(language: str, manifest: Path = MANIFEST) -> Path:
     return manifest.with_name(f"{manifest.stem}.{language}.toml")

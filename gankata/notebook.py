@@ -259,12 +259,6 @@ def load_pictures(language: str = DEFAULT, path: Path = PICTURES) -> dict[str, P
     }
 
 
-def workbook_name(kata: Kata, language: str) -> str:
-    """``01_one_hot_dataset.ipynb``, ``01_one_hot_dataset.ko.ipynb``: languages side by side."""
-    suffix = "" if language == DEFAULT else f".{language}"
-    return f"{kata.number:02d}_{kata.name}{suffix}.ipynb"
-
-
 def magic_line(kata: Kata, language: str) -> str:
     """The workbook's ``%%kata`` line: the kata, and the language when it is not English."""
     line = f"%%{MAGIC} {kata.name}"
@@ -341,7 +335,7 @@ def write_workbooks(root: Path, katas: list[Kata], out: Path) -> list[Written]:
         notebook = build_workbook(root, kata, language, pictures.get(kata.name))
         nbformat.validate(notebook)
         text = nbformat.writes(notebook) + "\n"
-        written.append(_write_keeping_backup(out / workbook_name(kata, language), text))
+        written.append(_write_keeping_backup(out / kata.workbook(language), text))
     return written
 
 

@@ -12,7 +12,7 @@ pytest.importorskip("IPython.core.interactiveshell", reason="notebook mode needs
 from gankata import cli  # noqa: E402
 from gankata.curriculum import load_curriculum  # noqa: E402
 from gankata.i18n import messages  # noqa: E402
-from gankata.notebook import load_pictures, workbook_name, write_workbooks  # noqa: E402
+from gankata.notebook import load_pictures, write_workbooks  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 CURRICULUM = load_curriculum()
@@ -36,7 +36,7 @@ def test_a_workbook_fails_on_its_stub_passes_on_the_solution_and_draws(
     kata, notebook_shell, tmp_path, shared_results_cache
 ):
     [written] = write_workbooks(ROOT, [kata], tmp_path)
-    assert written.path.name == workbook_name(kata, "en") and written.backup is None
+    assert written.path.name == kata.workbook("en") and written.backup is None
     notebook_cells = cells(written.path)
     assert notebook_cells[0].cell_type == "markdown" and kata.title in notebook_cells[0].source
     assert next(c.source for c in notebook_cells if c.cell_type == "code") == "%load_ext gankata"
@@ -75,7 +75,7 @@ def test_the_cli_writes_korean_workbooks_that_speak_korean(
     assert code == 0
     korean = load_curriculum(language="ko")
     paths = sorted(tmp_path.glob("*.ko.ipynb"))
-    assert [p.name for p in paths] == [workbook_name(k, "ko") for k in korean], (
+    assert [p.name for p in paths] == [k.workbook("ko") for k in korean], (
         f"`notebook --all --lang ko` should write one .ko.ipynb per kata, wrote {paths}"
     )
     first = cells(paths[0])

@@ -32,7 +32,10 @@ def test_the_plan_takes_every_kata_in_curriculum_order(language):
         f"{PLANS[language]} should schedule every kata once, in curriculum order; it has "
         f"{[name for _, name in rows]}"
     )
-    assert [int(number) for number, _ in rows] == list(range(1, len(NAMES) + 1))
+    numbers = [int(number) for number, _ in rows]
+    assert numbers == list(range(1, len(NAMES) + 1)), (
+        f"{PLANS[language]} should number the katas 1 to {len(NAMES)} in order; it has {numbers}"
+    )
 
 
 def test_every_mistake_has_its_korean_words():
