@@ -7,7 +7,7 @@ katas stay independent of each other.
 
 
 def load_ipython_extension(ipython) -> None:
-    """``%load_ext gankata`` in Jupyter: adds the ``%%kata`` cell magic (gankata.notebook)."""
-    from gankata.notebook import load_ipython_extension as load
+    """``%load_ext gankata`` in Jupyter: adds the ``%%kata`` cell magic (gankata.runner.magic)."""
+    from gankata.runner.magic import load_ipython_extension as load
 
     load(ipython)

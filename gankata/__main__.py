@@ -1,3 +1,3 @@
-from gankata.cli import main
+from gankata.runner.commands import main
 
 raise SystemExit(main())

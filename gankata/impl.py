@@ -68,6 +68,14 @@ def load_impl(name: str, impl: str, root: Path) -> ModuleType:
             f"{_shown(path, root)}, line {error.lineno}: {error.msg}\n    {text}\n    {pointer}\n"
             "Python could not read the file: fix the syntax on that line (or just above it)."
         ) from None
+    except SystemExit as error:
+        del sys.modules[module_name]
+        raise ImplLoadError(
+            f"Importing {_shown(path, root)} called sys.exit({error.code!r}) (or exit()): "
+            "Python runs a kata's top-level code when it loads the file, and that code "
+            "ended Python instead of defining the kata. Remove the call, or move it under "
+            "`if __name__ == '__main__':`."
+        ) from None
     except Exception as error:
         del sys.modules[module_name]
         frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == str(path)]

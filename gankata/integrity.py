@@ -20,7 +20,7 @@ from rich.table import Table
 
 from gankata.curriculum import TODO_MARK, Kata, load_curriculum
 from gankata.impl import find_root
-from gankata.testrun import CaseResult, run_tests
+from gankata.runner.testrun import CaseResult, run_tests
 from gankata.tomlfile import read_toml
 
 CATALOGUE = Path(__file__).with_name("mistakes.toml")

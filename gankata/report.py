@@ -2,22 +2,27 @@
 
 The runner and the integrity check start pytest in a subprocess (so that a learner's crash
 or hang cannot take them down) and read this file instead of parsing pytest's terminal
-output. It is active only when ``GANKATA_REPORT`` names the file to write.
+output. It is active only when ``--gankata-report PATH`` names the file to write.
+
+Each failure also says whom it blames: ``kata`` when the learner's code failed (or a test
+judged it and said why), ``environment`` when something outside it did (a package that
+does not import, a broken data cache). The runner replays only verdicts about the kata.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
-REPORT_ENV = "GANKATA_REPORT"
-
 _results: list[dict] = []
 # (test file, implementation) pairs in which a test was stopped by pytest-timeout.
 _hung: set[tuple[str, str]] = set()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--gankata-report", help="write each test's verdict to this JSON file")
 
 
 def _suite(item: pytest.Item) -> tuple[str, str]:
@@ -42,7 +47,36 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     if report.failed and "Timeout" in str(getattr(report.longrepr, "reprcrash", "")):
         _hung.add(_suite(item))
         report.user_properties.append(("timed_out", True))
+    if report.failed and call.excinfo is not None:
+        kata_file = dict(item.user_properties).get("kata_file", "")
+        report.user_properties.append(("blame", blame(call.excinfo.value, kata_file)))
     return report
+
+
+# A test's own judgement (assert, pytest.fail) and an unfinished body are about the kata.
+_VERDICTS = (AssertionError, pytest.fail.Exception, NotImplementedError)
+
+
+def blame(error: BaseException, kata_file: str) -> str:
+    """``kata`` if ``error`` is a test's verdict or passed through the learner's file, else
+    ``environment``: an error raised outside the kata (a missing package, a corrupt cache)
+    says nothing about the learner's code and must not be replayed as its verdict."""
+    if isinstance(error, _VERDICTS):
+        return "kata"
+    group = getattr(error, "exceptions", None)  # an ExceptionGroup: hypothesis found several
+    if isinstance(group, tuple):
+        return "kata" if any(blame(e, kata_file) == "kata" for e in group) else "environment"
+    frames = traceback_files(error)
+    return "kata" if kata_file and kata_file in frames else "environment"
+
+
+def traceback_files(error: BaseException) -> set[str]:
+    files = set()
+    tb = error.__traceback__
+    while tb is not None:
+        files.add(tb.tb_frame.f_code.co_filename)
+        tb = tb.tb_next
+    return files
 
 
 def teaching_message(report: pytest.TestReport | pytest.CollectReport) -> str:
@@ -73,6 +107,7 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
             "impl": dict(report.user_properties).get("impl", ""),
             # How long a test may run depends on the machine's load, not only on the code.
             "timed_out": dict(report.user_properties).get("timed_out", False),
+            "blame": dict(report.user_properties).get("blame", "kata"),
         }
     )
 
@@ -87,11 +122,13 @@ def pytest_collectreport(report: pytest.CollectReport) -> None:
                 "longrepr": str(report.longrepr),
                 "impl": "",
                 "timed_out": False,
+                # The test module itself did not import: nothing the kata can change.
+                "blame": "environment",
             }
         )
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    target = os.environ.get(REPORT_ENV)
+    target = session.config.getoption("gankata_report")
     if target:
         Path(target).write_text(json.dumps(_results, indent=1))

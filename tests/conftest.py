@@ -19,7 +19,7 @@ import pytest
 import torch
 from hypothesis import HealthCheck, Phase, settings
 
-from gankata.impl import IMPLS, ImplLoadError, load_impl
+from gankata.impl import IMPLS, ImplLoadError, impl_dir, load_impl
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -97,6 +97,8 @@ def kata(request: pytest.FixtureRequest) -> ModuleType:
     name = Path(str(request.node.path)).stem.removeprefix("test_")
     impl = getattr(request, "param", None) or _impls(request.config)[0]
     request.node.user_properties.append(("impl", Path(impl).name))
+    # gankata.report blames a failure on the kata when it passed through this file.
+    request.node.user_properties.append(("kata_file", str(impl_dir(impl, ROOT) / f"{name}.py")))
     try:
         return load_impl(name, impl, ROOT)
     except ImplLoadError as error:

@@ -20,6 +20,28 @@ def _commit(repo: Path, message: str) -> None:
     subprocess.run([*GIT, "commit", "-qm", message], cwd=repo, check=True)
 
 
+@pytest.fixture(autouse=True)
+def _no_warm_worker(monkeypatch):
+    """Tests check in throwaway checkouts, and a warm worker per checkout would outlive the
+    test (and hold a few hundred MB): tests that want one ask for ``warm_worker``."""
+    from gankata.runner.worker import WORKER_ENV
+
+    monkeypatch.setenv(WORKER_ENV, "off")
+
+
+@pytest.fixture
+def warm_worker(monkeypatch):
+    """``warm_worker(root)``: the warm worker is on for ``root``, and stopped after the test."""
+    from gankata.runner import worker
+
+    monkeypatch.delenv(worker.WORKER_ENV)
+    monkeypatch.setenv(worker.IDLE_ENV, "120")
+    roots = []
+    yield roots.append
+    for root in roots:
+        worker.stop(root)
+
+
 @pytest.fixture
 def commit():
     """``commit(repo, message)``: commit everything in ``repo``."""
@@ -48,7 +70,7 @@ def shared_results_cache(tmp_path_factory):
     code (the stubs, then the solutions); with one cache, whichever comes second reuses the
     first's verdicts, as a learner's second `gankata list` would.
     """
-    from gankata.testrun import CACHE_ENV
+    from gankata.runner.results import CACHE_ENV
 
     before = os.environ.get(CACHE_ENV)
     os.environ[CACHE_ENV] = str(tmp_path_factory.mktemp("results-cache"))
@@ -69,11 +91,11 @@ def notebook_shell(monkeypatch, capsys):
     interactiveshell = pytest.importorskip(
         "IPython.core.interactiveshell", reason="notebook mode needs gan-katas[notebook]"
     )
-    from gankata import cli
+    from gankata.runner import screen
     from gankata.i18n import use_language
 
     # Rich would wrap the result table at pytest's captured width and split the words tested.
-    monkeypatch.setattr(cli.console, "width", 200)
+    monkeypatch.setattr(screen.console, "width", 200)
     monkeypatch.setenv("MPLBACKEND", "Agg")
     monkeypatch.delenv("GANKATA_LANG", raising=False)
     monkeypatch.chdir(ROOT)

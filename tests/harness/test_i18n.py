@@ -7,7 +7,7 @@ import string
 
 import pytest
 
-from gankata import cli
+from gankata.runner import commands, screen
 from gankata.curriculum import MANIFEST, load_curriculum, load_translation
 from gankata.i18n import LANGUAGES, choose_language, messages, t, use_language
 from gankata.tomlfile import read_toml
@@ -102,11 +102,11 @@ def test_the_korean_curriculum_is_korean():
 
 @pytest.fixture
 def gankata(monkeypatch, capsys):
-    monkeypatch.setattr(cli.console, "width", 200)
+    monkeypatch.setattr(screen.console, "width", 200)
     monkeypatch.delenv("GANKATA_LANG", raising=False)
 
     def run(*args: str) -> tuple[int, str]:
-        code = cli.main(list(args))
+        code = commands.main(list(args))
         return code, capsys.readouterr().out
 
     return run

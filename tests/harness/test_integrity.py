@@ -9,7 +9,7 @@ import pytest
 
 from gankata.curriculum import find_kata, load_curriculum
 from gankata.integrity import Mistake, apply_mistake, check_kata, load_mistakes, names_it
-from gankata.testrun import CaseResult
+from gankata.runner.testrun import CaseResult
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,10 +9,10 @@ import pytest
 nbformat = pytest.importorskip("nbformat", reason="notebook mode needs gankata[notebook]")
 pytest.importorskip("IPython.core.interactiveshell", reason="notebook mode needs gankata[notebook]")
 
-from gankata import cli  # noqa: E402
+from gankata.runner import commands, screen  # noqa: E402
 from gankata.curriculum import load_curriculum  # noqa: E402
 from gankata.i18n import messages  # noqa: E402
-from gankata.notebook import load_pictures, write_workbooks  # noqa: E402
+from gankata.runner.workbook import load_pictures, write_workbooks  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 CURRICULUM = load_curriculum()
@@ -69,7 +69,7 @@ def test_a_workbook_fails_on_its_stub_passes_on_the_solution_and_draws(
 def test_the_cli_writes_korean_workbooks_that_speak_korean(
     notebook_shell, tmp_path, shared_results_cache
 ):
-    code = cli.main(
+    code = commands.main(
         ["--root", str(ROOT), "--lang", "ko", "notebook", "--all", "--out", str(tmp_path)]
     )
     assert code == 0
@@ -104,13 +104,13 @@ def test_a_changed_workbook_is_kept_as_a_backup_and_an_unchanged_one_is_left_alo
 
 
 def test_the_cli_says_where_the_backup_is(capsys, tmp_path, monkeypatch):
-    monkeypatch.setattr(cli.console, "width", 300)
+    monkeypatch.setattr(screen.console, "width", 300)
     kata = CURRICULUM[0].name
-    assert cli.main(["--root", str(ROOT), "notebook", kata, "--out", str(tmp_path)]) == 0
+    assert commands.main(["--root", str(ROOT), "notebook", kata, "--out", str(tmp_path)]) == 0
     [path] = tmp_path.iterdir()
     path.write_text(path.read_text() + " ")
     capsys.readouterr()
-    assert cli.main(["--root", str(ROOT), "notebook", kata, "--out", str(tmp_path)]) == 0
+    assert commands.main(["--root", str(ROOT), "notebook", kata, "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     [backup] = [p for p in tmp_path.iterdir() if p != path]
     assert str(backup) in out, f"the CLI must name the backup {backup}:\n{out}"
@@ -118,7 +118,7 @@ def test_the_cli_says_where_the_backup_is(capsys, tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("args", [[], [CURRICULUM[0].name, "--all"]])
 def test_notebook_wants_one_kata_or_all(capsys, tmp_path, args):
-    code = cli.main(["--root", str(ROOT), "notebook", *args, "--out", str(tmp_path)])
+    code = commands.main(["--root", str(ROOT), "notebook", *args, "--out", str(tmp_path)])
     out = capsys.readouterr().out
     assert code == 2 and "--all" in out, f"`notebook {args}` should explain its two forms:\n{out}"
     assert not any(tmp_path.iterdir()), "nothing is written when the request is unclear"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from gankata import cli, testrun
+from gankata.runner import commands, results, screen, testrun
 
 ROOT = Path(__file__).resolve().parents[2]
 KATA = "one_hot_dataset"
@@ -20,10 +20,10 @@ KATA = "one_hot_dataset"
 @pytest.fixture
 def gankata(monkeypatch, capsys):
     """Run the CLI in-process; returns (exit code, everything it printed)."""
-    monkeypatch.setattr(cli.console, "width", 200)
+    monkeypatch.setattr(screen.console, "width", 200)
 
     def run(root: Path, *args: str) -> tuple[int, str]:
-        code = cli.main(["--root", str(root), *args])
+        code = commands.main(["--root", str(root), *args])
         return code, capsys.readouterr().out
 
     return run
@@ -73,7 +73,7 @@ def test_an_endless_loop_is_stopped_with_a_message(checkout, gankata, monkeypatc
 def test_a_verdict_is_reused_until_a_file_it_depends_on_changes(
     checkout, gankata, monkeypatch, tmp_path
 ):
-    monkeypatch.setenv(testrun.CACHE_ENV, str(tmp_path / "results"))
+    monkeypatch.setenv(results.CACHE_ENV, str(tmp_path / "results"))
     runs = []
     real_run = testrun.run_tests
     monkeypatch.setattr(
@@ -93,15 +93,15 @@ def test_a_verdict_is_reused_until_a_file_it_depends_on_changes(
 
 
 def test_a_verdict_cut_short_by_a_timeout_is_not_kept(checkout, gankata, monkeypatch, tmp_path):
-    results = tmp_path / "results"
-    monkeypatch.setenv(testrun.CACHE_ENV, str(results))
+    kept = tmp_path / "results"
+    monkeypatch.setenv(results.CACHE_ENV, str(kept))
     monkeypatch.setattr(testrun, "TEST_TIMEOUT_S", 1)
     stub = checkout / "katas" / f"{KATA}.py"
     todo = 'raise NotImplementedError("Need to implement for Kata 1.1'
     stub.write_text(stub.read_text().replace(todo, "while True:\n        pass\n    " + todo))
     code, out = gankata(checkout, "check", KATA)
     assert code == 1 and "running too long" in out
-    assert not list(results.glob("*.json")), (
+    assert not list(kept.glob("*.json")), (
         "how long a test may run depends on the machine's load: a timeout must not be cached"
     )
 
@@ -174,13 +174,13 @@ def test_watch_checks_again_after_a_save_and_survives_a_failed_run(checkout, cap
 
     def save_later() -> None:
         time.sleep(0.3)
-        kata.write_text(kata.read_text() + "\n")
+        kata.write_text(kata.read_text() + "\nANSWER = 42\n")
         # Some filesystems keep whole-second modification times.
         kata.touch()
 
     saver = threading.Thread(target=save_later)
     saver.start()
-    code = cli.cmd_watch(checkout, check, poll_s=0.05, rounds=2)
+    code = commands.cmd_watch(checkout, check, poll_s=0.05, rounds=2)
     saver.join()
     assert code == 0 and len(checks) == 2
     assert "the tests hung" in capsys.readouterr().out

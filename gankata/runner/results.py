@@ -1,0 +1,148 @@
+"""Each kata's verdict: replayed when nothing it depends on changed, else run and kept.
+
+Seeing the whole progress table would otherwise rerun every finished kata, minutes of
+training tests on a laptop. A verdict is keyed by the exact bytes that were tested (see
+gankata.runner.testrun), the kata's tests, the harness and the versions; it is kept only
+when it is about the kata (never a timeout, a crash or an environment failure), so a
+replayed verdict is always the one a fresh run would give. A file that is byte for byte its
+shipped stub is "not started" without any test run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import os
+import sys
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from gankata.i18n import t
+from gankata.runner import stubs
+from gankata.runner.testrun import TEST_TIMEOUT_S, CaseResult, KataRun, run_frozen, test_file
+
+# Where verdicts are kept; tests point it at a folder of their own.
+CACHE_ENV = "GANKATA_RESULTS"
+KEPT_PER_KATA = 8
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a front shows for one kata: its rows, or that it is untouched, or what went wrong."""
+
+    kata: str
+    rows: list[CaseResult] = field(default_factory=list)
+    # Byte for byte the shipped stub: not started, and no test was run to say so.
+    untouched: bool = False
+    # Why these rows are not a verdict about the learner's code (a timeout, a crash, ...).
+    problem: str | None = None
+    # A one-line note for the learner: a damaged saved result was thrown away.
+    note: str | None = None
+
+    @property
+    def passed(self) -> int:
+        return sum(r.passed for r in self.rows)
+
+    @property
+    def total(self) -> int:
+        return stubs.test_count(self.kata) if self.untouched else len(self.rows)
+
+    @property
+    def status(self) -> str:
+        """done, in_progress or not_started."""
+        if self.rows and self.passed == len(self.rows) and self.problem is None:
+            return "done"
+        return "in_progress" if self.passed else "not_started"
+
+
+def harness_files(root: Path) -> list[Path]:
+    """What every kata's verdict depends on besides its own file and tests: the kata tests'
+    conftest, the pytest configuration and gankata's modules that tests import (the runner's
+    own room is not among them: how a verdict is shown does not change it)."""
+    package = Path(__file__).resolve().parents[1]
+    return [root / "tests" / "conftest.py", root / "pyproject.toml", *sorted(package.glob("*.py"))]
+
+
+def cache_key(root: Path, kata: str, source: bytes) -> str:
+    """Everything a kata's verdict depends on. The tests are deterministic (seeded), so the
+    same key means the same verdict."""
+    digest = hashlib.sha256(source)
+    for path in [test_file(root, kata), *harness_files(root)]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+    versions = [sys.version, str(TEST_TIMEOUT_S)]
+    for package in ("torch", "numpy", "pytest", "hypothesis"):
+        try:
+            versions.append(importlib.metadata.version(package))
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"no {package}")
+    digest.update("|".join(versions).encode())
+    return digest.hexdigest()[:24]
+
+
+def cache_dir(root: Path) -> Path:
+    return Path(os.environ.get(CACHE_ENV) or root / ".gankata" / "results")
+
+
+def read_sources(root: Path, katas: list[str]) -> dict[str, bytes | None]:
+    """Each kata file's bytes, read once (None: the file is missing)."""
+    sources = {}
+    for kata in katas:
+        path = root / "katas" / f"{kata}.py"
+        sources[kata] = path.read_bytes() if path.is_file() else None
+    return sources
+
+
+def verdicts(
+    root: Path, sources: dict[str, bytes | None], untouched_is_enough: bool = False
+) -> dict[str, Verdict]:
+    """The verdict of each kata on ``sources[kata]``, running only the katas that need it.
+
+    ``untouched_is_enough``: a source that is its shipped stub is reported untouched, with
+    no test run (the progress table); otherwise it is run too (a check shows its failure).
+    """
+    cache = cache_dir(root)
+    found: dict[str, Verdict] = {}
+    keys: dict[str, str] = {}
+    notes: dict[str, str] = {}
+    for kata, source in sources.items():
+        if source is None:
+            problem = t("kata_file_missing", stub=f"katas/{kata}.py", kata=kata)
+            found[kata] = Verdict(kata, problem=problem)
+            continue
+        if untouched_is_enough and stubs.is_stub(kata, source):
+            found[kata] = Verdict(kata, untouched=True)
+            continue
+        keys[kata] = cache_key(root, kata, source)
+        entry = cache / f"{kata}-{keys[kata]}.json"
+        if entry.is_file():
+            try:
+                found[kata] = Verdict(
+                    kata, [CaseResult(**r) for r in json.loads(entry.read_text())]
+                )
+            except (ValueError, TypeError, KeyError):
+                entry.unlink(missing_ok=True)
+                notes[kata] = t("result_damaged", kata=kata)
+    fresh = {kata: sources[kata] for kata in keys if kata not in found}
+    runs: dict[str, KataRun] = run_frozen(root, fresh) if fresh else {}
+    for kata, run in runs.items():
+        if run.verdict:
+            _store(cache, kata, keys[kata], run.rows)
+        found[kata] = Verdict(kata, run.rows, problem=run.problem, note=notes.get(kata))
+    return {kata: found[kata] for kata in sources}
+
+
+def _store(cache: Path, kata: str, key: str, rows: list[CaseResult]) -> None:
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        entry = cache / f"{kata}-{key}.json"
+        partial = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
+        partial.write_text(json.dumps([asdict(r) for r in rows]))
+        partial.replace(entry)
+    except OSError:
+        return  # an unwritable cache only costs the next check its time
+    # A learner saves often: keep the newest few verdicts of each kata, not every one.
+    older = sorted(cache.glob(f"{kata}-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for stale in older[KEPT_PER_KATA:]:
+        stale.unlink(missing_ok=True)

@@ -1,0 +1,143 @@
+"""Jupyter workbooks: one ``.ipynb`` per kata that the ``%%kata`` magic checks.
+
+``gankata notebook KATA`` (or ``--all``) writes them with :func:`write_workbooks`: the
+lesson, ``%load_ext gankata``, the ``%%kata`` cell holding the stub, the hints folded away,
+and the picture of ``workbook.toml``. nbformat is imported only when a workbook is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gankata.curriculum import Kata
+from gankata.i18n import DEFAULT, current_language, t
+from gankata.runner.magic import MAGIC
+from gankata.runner.naming import free_name
+from gankata.runner.screen import UsageError
+from gankata.tomlfile import read_toml
+
+PICTURES = Path(__file__).resolve().parents[1] / "workbook.toml"
+
+
+@dataclass(frozen=True)
+class Written:
+    """One workbook written: where, and where the file it replaced went (None: nothing kept)."""
+
+    path: Path
+    backup: Path | None = None
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A picture cell of ``workbook.toml``: what it shows, in one language, and its code."""
+
+    kata: str
+    caption: str
+    code: str
+
+
+def load_pictures(language: str = DEFAULT, path: Path = PICTURES) -> dict[str, Picture]:
+    """Each kata's picture, its caption in ``language`` (katas without one are absent)."""
+    return {
+        entry["kata"]: Picture(entry["kata"], entry[language], entry["code"].strip())
+        for entry in read_toml(path)["picture"]
+    }
+
+
+def magic_line(kata: Kata, language: str) -> str:
+    """The workbook's ``%%kata`` line: the kata, and the language when it is not English."""
+    line = f"%%{MAGIC} {kata.name}"
+    return line if language == DEFAULT else f"{line} --lang {language}"
+
+
+def build_workbook(root: Path, kata: Kata, language: str, picture: Picture | None) -> Any:
+    """The workbook of ``kata`` as an nbformat v4 notebook (``kata`` carries its own words).
+
+    Cells: the title, summary and seed; ``%load_ext gankata``; the ``%%kata`` cell holding
+    katas/<name>.py exactly (its docstring is the lesson, and the exact text is what lets the
+    results cache of `gankata check` answer for an untouched stub); the hints, each folded
+    away; then the picture's caption and code, if the kata has one. Cell ids are fixed, so
+    the same inputs give the same file, byte for byte, and an unchanged workbook is
+    recognised as such.
+    """
+    from nbformat import v4
+
+    stub = (root / kata.stub).read_text(encoding="utf-8")
+    cells = [
+        v4.new_markdown_cell(_lesson(kata), id="lesson"),
+        v4.new_code_cell("%load_ext gankata", id="load"),
+        v4.new_code_cell(f"{magic_line(kata, language)}\n{stub}", id="kata"),
+        v4.new_markdown_cell(_hints(kata), id="hints"),
+    ]
+    if picture is not None:
+        caption = f"{t('workbook_pictures')}\n\n{picture.caption}"
+        cells.append(v4.new_markdown_cell(caption, id="picture-caption"))
+        cells.append(v4.new_code_cell(picture.code, id="picture"))
+    return v4.new_notebook(
+        cells=cells,
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+            "language_info": {"name": "python"},
+        },
+    )
+
+
+def _lesson(kata: Kata) -> str:
+    title = t("workbook_heading", number=kata.number, title=kata.title)
+    seed = t("workbook_seed", seed=kata.seed)
+    return f"# {title}\n\n{kata.summary}\n\n{seed}\n\n{t('workbook_how')}"
+
+
+def _hints(kata: Kata) -> str:
+    # <details> folds each hint away; the blank lines let Markdown work inside the HTML.
+    folded = [
+        f"<details><summary>{t('workbook_hint', number=number)}</summary>\n\n{hint}\n\n</details>"
+        for number, hint in enumerate(kata.hints, start=1)
+    ]
+    return "\n\n".join([t("workbook_hints"), *folded])
+
+
+def write_workbooks(root: Path, katas: list[Kata], out: Path) -> list[Written]:
+    """Write one workbook per kata into ``out``, in the current language; what was written.
+
+    ``katas`` carry their titles, summaries and hints in that language already. A workbook
+    already there with exactly this content is left alone; any other file of that name (a
+    workbook the learner has worked in, or an older gankata's) is first moved to a backup
+    beside it, never overwritten.
+    """
+    try:
+        import nbformat
+    except ImportError:
+        # The runner prints a UsageError as one red line; a traceback would hide the fix.
+        raise UsageError(t("notebook_needs_nbformat")) from None
+
+    language = current_language()
+    pictures = load_pictures(language)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kata in katas:
+        notebook = build_workbook(root, kata, language, pictures.get(kata.name))
+        nbformat.validate(notebook)
+        text = nbformat.writes(notebook) + "\n"
+        written.append(_write_keeping_backup(out / kata.workbook(language), text))
+    return written
+
+
+def _write_keeping_backup(path: Path, text: str) -> Written:
+    if not path.exists():
+        path.write_text(text, encoding="utf-8")
+        return Written(path)
+    if path.read_text(encoding="utf-8") == text:
+        return Written(path)
+    backup = backup_path(path)
+    path.rename(backup)
+    path.write_text(text, encoding="utf-8")
+    return Written(path, backup)
+
+
+def backup_path(path: Path) -> Path:
+    """A free name beside ``path`` for its backup: ``<stem>.backup-YYYYmmdd-HHMMSS.ipynb``."""
+    return free_name(path.parent, f"{path.stem}.backup", path.suffix)
