@@ -7,9 +7,9 @@ import string
 
 import pytest
 
-from gankata.runner import commands, screen
 from gankata.curriculum import MANIFEST, load_curriculum, load_translation
 from gankata.i18n import LANGUAGES, choose_language, messages, t, use_language
+from gankata.runner import commands, screen
 from gankata.tomlfile import read_toml
 
 ENGLISH = load_curriculum()

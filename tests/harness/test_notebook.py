@@ -9,9 +9,9 @@ import pytest
 nbformat = pytest.importorskip("nbformat", reason="notebook mode needs gankata[notebook]")
 pytest.importorskip("IPython.core.interactiveshell", reason="notebook mode needs gankata[notebook]")
 
-from gankata.runner import commands, screen  # noqa: E402
 from gankata.curriculum import load_curriculum  # noqa: E402
 from gankata.i18n import messages  # noqa: E402
+from gankata.runner import commands, screen  # noqa: E402
 from gankata.runner.workbook import load_pictures, write_workbooks  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
