@@ -33,7 +33,7 @@ def test_the_cell_is_tested_as_written_and_its_folder_is_removed(shell, tmp_path
     assert "02_view_reshape.ipynb" in out and "%%kata view_reshape" in out, (
         f"a notebook learner's next step is the next workbook or cell, not a terminal:\n{out}"
     )
-    left = list(tmp_path.glob("gankata-cell-*"))
+    left = list(tmp_path.glob("gankata-frozen-*"))
     assert not left, f"the cell's temporary folder must be removed after the run: {left}"
 
 
@@ -45,7 +45,7 @@ def test_a_syntax_error_names_the_line_of_the_cell_not_a_temporary_file(shell):
     assert f"this %%kata cell, line {line}" in out and "invalid syntax" in out, (
         f"the report should point at line {line} of the cell:\n{out}"
     )
-    assert "Traceback" not in out and "gankata-cell-" not in out, (
+    assert "Traceback" not in out and "gankata-frozen-" not in out, (
         f"no traceback and no temporary path may reach the learner:\n{out}"
     )
 
