@@ -131,6 +131,7 @@ def test_a_kata_that_ends_python_ends_its_own_row_only(warm, top_level, says):
     warm.write(KATA, warm.with_top_level(KATA, top_level))
     warm.write(OTHER, warm.solution(OTHER))
     code, out = warm.check("list")
+    assert code == 0, f"list shows the table and exits 0 whatever the katas do:\n{out}"
     assert says in out, f"the table should say why {KATA}'s run ended ({says!r}):\n{out}"
     row = next(line for line in out.splitlines() if f" {OTHER} " in line)
     assert "done" in row, (
@@ -231,6 +232,7 @@ def test_without_the_worker_a_check_falls_back_and_says_so_once(warm, monkeypatc
     monkeypatch.setattr(worker, "_fallback_said", False)
     warm.write(OTHER, warm.solution(OTHER))
     code, out = warm.check("list")
+    assert code == 0, f"list shows the table and exits 0 whatever the katas do:\n{out}"
     assert out.count("new Python each time") == 1, (
         f"the fallback should be said once, not per kata:\n{out}"
     )
