@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import pickle
+from pathlib import Path
 
 import numpy as np
 import sklearn
@@ -20,7 +21,7 @@ from sklearn.decomposition import PCA
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.svm import SVC
 
-from gankata.data import Mnist, cache_dir, load_mnist, save_to_cache
+from gankata.data import Mnist, cache_dir, load_mnist, read_cache, save_to_cache
 
 HELD_OUT_EVERY = 5  # every 5th embedded digit is held out: 100 of each class
 
@@ -88,9 +89,14 @@ def load_digit_classifier() -> DigitClassifier:
     """The reference classifier: from memory, else from the cache on disk, else trained now."""
     # A pickle is only readable by the scikit-learn that wrote it, so its version is in the name.
     cached = cache_dir() / f"digit-classifier-sklearn-{sklearn.__version__}.pkl"
-    if cached.exists():
-        with cached.open("rb") as f:
+
+    def read(path: Path) -> DigitClassifier:
+        with path.open("rb") as f:
             return pickle.load(f)
+
+    classifier = read_cache(cached, read, what="digit classifier")
+    if classifier is not None:
+        return classifier
     classifier = _fit()
     save_to_cache(
         cached, lambda f: pickle.dump(classifier, f), what="the digit classifier", redo="train it"

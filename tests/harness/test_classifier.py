@@ -75,3 +75,19 @@ def test_trained_once_then_read_from_the_cache(tmp_path, monkeypatch):
         assert torch.equal(first(probe), second(probe))
     finally:
         load_digit_classifier.cache_clear()
+
+
+def test_a_damaged_cached_classifier_is_trained_again_with_a_warning(tmp_path, monkeypatch):
+    monkeypatch.setenv("GANKATA_CACHE", str(tmp_path))
+    load_digit_classifier.cache_clear()
+    trained = []
+    monkeypatch.setattr(module, "_fit", lambda: trained.append(1) or DigitClassifier(None, 0.97))
+    (tmp_path / f"digit-classifier-sklearn-{module.sklearn.__version__}.pkl").write_bytes(b"\x80")
+    try:
+        with pytest.warns(UserWarning, match="was damaged"):
+            classifier = load_digit_classifier()
+        assert trained == [1] and classifier.accuracy == 0.97, (
+            "a damaged pickle must be deleted and the classifier trained again, not raise"
+        )
+    finally:
+        load_digit_classifier.cache_clear()

