@@ -362,16 +362,20 @@ def _language(argv: list[str] | None) -> str:
 
 
 def _as_check(argv: list[str]) -> list[str]:
-    """``gankata KATA`` means ``gankata check KATA``: the first word that is no option and
-    no command is a kata (``nox -s katas -- one_hot_dataset`` passes it on as it is)."""
-    for index, word in enumerate(argv):
-        if word.startswith("-"):
-            if word in ("--root", "--lang"):
-                break  # its value follows; keep it simple and look no further
-            continue
-        if word not in COMMANDS:
+    """``gankata KATA`` means ``gankata check KATA``: the first word that is no option, no
+    option's value and no command is a kata (``nox -s katas -- one_hot_dataset`` passes it
+    on as it is)."""
+    index = 0
+    while index < len(argv):
+        word = argv[index]
+        if word in ("--root", "--lang"):
+            index += 2
+        elif word.startswith("-"):
+            index += 1
+        elif word in COMMANDS:
+            return argv
+        else:
             return [*argv[:index], "check", *argv[index:]]
-        break
     return argv
 
 

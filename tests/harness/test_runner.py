@@ -217,3 +217,197 @@ def test_a_mistyped_impl_is_refused_with_the_choices():
         text=True,
     )
     assert done.returncode != 0 and "neither 'katas' nor 'solutions'" in done.stderr
+
+
+def test_a_save_during_a_check_is_checked_next_and_never_mixed_in(
+    checkout, gankata, monkeypatch, tmp_path
+):
+    monkeypatch.setenv(results.CACHE_ENV, str(tmp_path / "results"))
+    real = results.run_frozen
+
+    def save_while_running(root, sources):
+        solve(checkout)  # the learner saves their answer while the stub's tests run
+        return real(root, sources)
+
+    monkeypatch.setattr(results, "run_frozen", save_while_running)
+    code, out = gankata(checkout, "check", KATA)
+    assert code == 1 and "Need to implement for Kata 1.1" in out, (
+        f"the check tests the bytes it read when it started (the stub):\n{out}"
+    )
+    monkeypatch.setattr(results, "run_frozen", real)
+    code, out = gankata(checkout, "check", KATA)
+    assert code == 0 and "Kata done ✓" in out, (
+        f"the answer saved during the last check must be checked now, not given the stub's "
+        f"verdict:\n{out}"
+    )
+
+
+def test_a_failure_outside_the_kata_is_shown_but_not_kept(checkout, gankata, monkeypatch, tmp_path):
+    kept = tmp_path / "results"
+    monkeypatch.setenv(results.CACHE_ENV, str(kept))
+    solve(checkout)
+    tests = checkout / "tests" / f"test_{KATA}.py"
+    original = tests.read_text()
+    future = "from __future__ import annotations\n"
+    tests.write_text(original.replace(future, future + "import a_package_that_is_not_installed\n"))
+    code, out = gankata(checkout, "check", KATA)
+    assert code == 1 and "a_package_that_is_not_installed" in out, out
+    assert "outside your kata" in out and "not kept" in out, (
+        f"a missing package is not the learner's mistake, and the runner should say so:\n{out}"
+    )
+    assert not list(kept.glob("*.json")), "a failure from the environment must not be cached"
+    tests.write_text(original)
+    code, out = gankata(checkout, "check", KATA)
+    assert code == 0 and "Kata done ✓" in out, f"once it is fixed, the kata passes:\n{out}"
+
+
+def test_the_first_table_on_untouched_stubs_runs_no_test(checkout, gankata, monkeypatch):
+    def no_run(*_args: object) -> None:
+        raise AssertionError("a test ran although every kata file is its untouched stub")
+
+    monkeypatch.setattr(results, "run_frozen", no_run)
+    code, out = gankata(checkout, "list")
+    assert code == 0, out
+    assert out.count("not started") == 12 and "0/26" in out, (
+        f"every untouched stub is 'not started', with its number of tests, without a run:\n{out}"
+    )
+
+
+def test_a_damaged_saved_result_is_thrown_away_and_said_once(
+    checkout, gankata, monkeypatch, tmp_path
+):
+    kept = tmp_path / "results"
+    monkeypatch.setenv(results.CACHE_ENV, str(kept))
+    solve(checkout)
+    gankata(checkout, "check", KATA)
+    [entry] = kept.glob(f"{KATA}-*.json")
+    entry.write_text('[{"kata": "one_hot_dataset", "outco')
+    code, out = gankata(checkout, "check", KATA)
+    assert code == 0 and "Kata done ✓" in out, f"the kata must be checked again:\n{out}"
+    assert out.count("was damaged") == 1, f"the damaged result should be named once:\n{out}"
+
+
+def test_a_check_shows_the_kata_tasks_above_the_first_failure(checkout, gankata):
+    solve(checkout)
+    kata = checkout / "katas" / f"{KATA}.py"
+    kata.write_text(
+        kata.read_text().replace(
+            "return self.images[index].view(28, 28)",
+            'raise NotImplementedError("Need to implement for Kata 1.4")',
+        )
+    )
+    code, out = gankata(checkout, "check", KATA)
+    assert code == 1
+    lines = out.splitlines()
+    done = next((line for line in lines if "1.1 one_hot" in line), "")
+    todo = next((line for line in lines if "1.4 MnistDataset.as_image" in line), "")
+    assert "✓" in done, f"task 1.1 passes and should be ticked:\n{out}"
+    assert "✗" in todo and "0/" in todo, f"task 1.4 fails and should be crossed:\n{out}"
+    assert out.index("1.4 MnistDataset.as_image") < out.index("test_as_image"), (
+        f"the checklist comes above the first failure:\n{out}"
+    )
+
+
+def test_gankata_kata_means_check_kata_and_progress_says_how_many_remain(checkout, gankata):
+    code, out = gankata(checkout, KATA)
+    assert code == 1 and "Need to implement for Kata 1.1" in out, (
+        f"`gankata {KATA}` should check {KATA}:\n{out}"
+    )
+    code, out = gankata(checkout)
+    assert code == 1 and out.rstrip().endswith("12 of 12 katas to go."), (
+        f"an unfinished course ends with how many katas remain:\n{out}"
+    )
+
+
+def test_reset_in_a_fork_with_pushed_work_and_without_origin(
+    checkout, gankata, tmp_path_factory, commit
+):
+    fork = tmp_path_factory.mktemp("fork") / "gan-katas.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(checkout), str(fork)], check=True)
+    clone = tmp_path_factory.mktemp("learner") / "gan-katas"
+    subprocess.run(["git", "clone", "-q", str(fork), str(clone)], check=True)
+    target = clone / "katas" / f"{KATA}.py"
+    target.write_text(target.read_text() + "\nPARTIAL = 'my pushed work'\n")
+    commit(clone, "partial work")
+    subprocess.run(["git", "push", "-q", "origin", "HEAD"], cwd=clone, check=True)
+    stub = (ROOT / "katas" / f"{KATA}.py").read_bytes()
+    code, out = gankata(clone, "reset", KATA)
+    assert code == 0 and target.read_bytes() == stub, (
+        f"origin holds the learner's work, yet reset must write the shipped stub:\n{out}"
+    )
+    target.write_text("mine\n")
+    subprocess.run(["git", "remote", "remove", "origin"], cwd=clone, check=True)
+    code, out = gankata(clone, "reset", KATA)
+    assert code == 0 and target.read_bytes() == stub, (
+        f"without origin, reset must still find the shipped stub:\n{out}"
+    )
+    assert "original stub again" in out and "already" not in out, out
+
+
+def test_reset_never_calls_a_file_the_stub_when_it_is_not(checkout, gankata, commit):
+    target = checkout / "katas" / f"{KATA}.py"
+    target.write_text(target.read_text() + "\n# committed work\n")
+    commit(checkout, "my work is HEAD now")
+    code, out = gankata(checkout, "reset", KATA)
+    assert code == 0 and "already" not in out, (
+        f"HEAD holds the learner's work, which is not the stub:\n{out}"
+    )
+    assert target.read_bytes() == (ROOT / "katas" / f"{KATA}.py").read_bytes()
+
+
+def test_restore_brings_back_the_newest_backup_and_keeps_the_current_file(checkout, gankata):
+    target = checkout / "katas" / f"{KATA}.py"
+    stub = target.read_text()
+    mine = stub + "\nMINE = 1\n"
+    target.write_text(mine)
+    gankata(checkout, "reset", KATA)
+    newer = stub + "\nSTARTED_AGAIN = 2\n"
+    target.write_text(newer)
+    code, out = gankata(checkout, "restore", KATA)
+    assert code == 0 and target.read_text() == mine, (
+        f"restore should bring back the work that reset backed up:\n{out}"
+    )
+    kept = sorted(p.read_text() for p in (checkout / ".gankata" / "backups").iterdir())
+    assert newer in kept and mine in kept, (
+        f"the file restore replaced must be kept as a backup too; backups hold {len(kept)} files"
+    )
+
+
+def test_restore_without_a_backup_says_how_to_make_one(checkout, gankata):
+    code, out = gankata(checkout, "restore", KATA)
+    assert code == 2 and "no backup" in out and "reset" in out, out
+
+
+def test_watch_runs_nothing_for_a_comment_only_save(checkout, capsys):
+    kata = checkout / "katas" / f"{KATA}.py"
+    checks = []
+
+    def save_twice() -> None:
+        time.sleep(0.3)
+        kata.write_text(kata.read_text() + "\n# only a comment\n\n")
+        time.sleep(0.6)
+        kata.write_text(kata.read_text() + "ANSWER = 42\n")
+
+    saver = threading.Thread(target=save_twice)
+    started = time.monotonic()
+    saver.start()
+    code = commands.cmd_watch(checkout, lambda: checks.append(time.monotonic()) or 1, 0.05, 2)
+    saver.join()
+    assert code == 0 and len(checks) == 2
+    assert checks[1] - started > 0.8, (
+        "the comment-only save (at 0.3 s) must not trigger a check; the code change (0.9 s) does"
+    )
+
+
+def test_watch_checks_a_save_made_during_a_check(checkout):
+    kata = checkout / "katas" / f"{KATA}.py"
+    checks = []
+
+    def check() -> int:
+        if not checks:
+            kata.write_text(kata.read_text() + "ANSWER = 42\n")  # saved while checking
+        checks.append(1)
+        return 1
+
+    code = commands.cmd_watch(checkout, check, poll_s=0.05, rounds=2)
+    assert code == 0 and len(checks) == 2, "a save during a check must be checked next"
