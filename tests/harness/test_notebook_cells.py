@@ -85,3 +85,25 @@ def test_a_failing_cell_says_where_the_hints_are_not_a_terminal_command(shell):
         f"a stuck notebook learner should be sent to the workbook's hints and `-v`:\n{out}"
     )
     assert "gankata hint" not in out, f"`gankata hint` is a terminal command:\n{out}"
+
+
+@pytest.mark.parametrize(
+    "top_level",
+    ["while True:\n    pass\n", "import os\nos._exit(0)\n"],
+    ids=["endless loop", "os._exit"],
+)
+def test_a_cell_that_never_loads_is_reported_and_not_run_in_the_kernel(
+    shell, monkeypatch, top_level
+):
+    from gankata.runner import testrun
+
+    monkeypatch.setattr(testrun, "TEST_TIMEOUT_S", 1)
+    future = "from __future__ import annotations\n"
+    code = SOLUTION.replace(future, future + top_level, 1)
+    ok, out = shell(f"%%kata {KATA}\n{code}")
+    assert ok, f"the magic must report, not raise:\n{out}"
+    assert "was not run in this notebook" in out, (
+        f"code whose isolated check never got past loading must not run in the kernel, where "
+        f"it would hang or end it; the cell should say so:\n{out}"
+    )
+    assert "MnistDataset" not in shell.namespace, "nothing of the cell may be defined"
