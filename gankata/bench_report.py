@@ -90,6 +90,32 @@ def detach_rows(benchmarks: list[dict]) -> list[Row]:
     ]
 
 
+LOOP_PHASES = ("cold", "warm", "solved", "watch")
+
+
+def loop_rows(benchmarks: list[dict]) -> list[Row]:
+    """One row per kata: the median seconds of each phase, and how much the worker saves."""
+    runs = _by_group(benchmarks, "learner loop")
+    seconds = {(r["kata"], r["phase"]): r["seconds"] for r in runs}
+    rows = []
+    for kata in dict.fromkeys(r["kata"] for r in runs):
+        if kata == "all":
+            continue
+        cells = [f"{seconds[kata, p]:.2f}" if (kata, p) in seconds else "-" for p in LOOP_PHASES]
+        cold, warm = seconds.get((kata, "cold")), seconds.get((kata, "warm"))
+        rows.append([kata, *cells, f"{cold / warm:.1f}x" if cold and warm else "-"])
+    return rows
+
+
+def first_table_rows(benchmarks: list[dict]) -> list[Row]:
+    runs = _by_group(benchmarks, "learner loop")
+    return [
+        ["gankata list, 12 untouched stubs", f"{r['seconds']:.2f}"]
+        for r in runs
+        if r["phase"] == "first_table"
+    ]
+
+
 TABLES = {
     "Training throughput (the three-step loop)": (
         ["model", "variant", "batch", "precision", "items/s", "x book", "FLOP/s", "% ceiling"],
@@ -100,6 +126,11 @@ TABLES = {
         ["model", "variant", "FLOPs/image", "images/s", "x detach"],
         detach_rows,
     ),
+    "The learner's loop (median seconds of the real CLI)": (
+        ["kata", *(f"{phase} s" for phase in LOOP_PHASES), "cold/warm"],
+        loop_rows,
+    ),
+    "The first table after an install": (["command", "seconds"], first_table_rows),
 }
 
 

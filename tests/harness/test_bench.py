@@ -60,3 +60,17 @@ def test_the_benchmarks_run_once_each_untimed():
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert " passed" in result.stdout and "failed" not in result.stdout, result.stdout[-2000:]
+
+
+def test_the_learner_loop_table_divides_cold_by_warm_of_the_same_kata():
+    loop = [
+        _bench("learner loop", kata="step_order", phase=phase, seconds=seconds)
+        for phase, seconds in [("cold", 8.0), ("warm", 0.8), ("solved", 1.2), ("watch", 1.0)]
+    ]
+    loop.append(_bench("learner loop", kata="all", phase="first_table", seconds=0.4))
+    assert bench_report.loop_rows(loop) == [
+        ["step_order", "8.00", "0.80", "1.20", "1.00", "10.0x"]
+    ], "each kata's row: median seconds per phase, then cold over warm"
+    assert bench_report.first_table_rows(loop) == [["gankata list, 12 untouched stubs", "0.40"]], (
+        "the first table has its own row"
+    )

@@ -1,6 +1,7 @@
 """A learner's whole path, end to end: every stub to every kata done, in both languages.
 
-The real CLI runs as a subprocess in a throwaway clone, as a learner types it. Completing a
+The real CLI runs as a subprocess in a throwaway clone, as a learner types it, with the
+warm worker that a learner's checks go through. Completing a
 kata means putting its reference answer in katas/; after each one, `list` must move the kata
 to done and `check` must move on to the next. The results cache makes the second language's
 commands reuse the first's verdicts, so each kata's tests run once.
@@ -81,7 +82,10 @@ def expect_progress(root: Path, done: int) -> None:
 
 
 @pytest.mark.timeout(900)
-def test_a_learner_goes_from_every_stub_to_every_kata_done(checkout, shared_results_cache):
+def test_a_learner_goes_from_every_stub_to_every_kata_done(
+    checkout, shared_results_cache, warm_worker
+):
+    warm_worker(checkout)  # as a learner's checks are: forked from one warm worker
     expect_progress(checkout, done=0)
     for number, name in enumerate(NAMES, start=1):
         shutil.copy(checkout / "solutions" / f"{name}.py", checkout / "katas" / f"{name}.py")
