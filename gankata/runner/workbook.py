@@ -7,6 +7,7 @@ and the picture of ``workbook.toml``. nbformat is imported only when a workbook 
 
 from __future__ import annotations
 
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from gankata.runner.screen import UsageError
 from gankata.tomlfile import read_toml
 
 PICTURES = Path(__file__).resolve().parents[1] / "workbook.toml"
+SETUP_CELL = Path(__file__).with_name("setup_cell.py")
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,8 @@ def magic_line(kata: Kata, language: str) -> str:
 def build_workbook(root: Path, kata: Kata, language: str, picture: Picture | None) -> Any:
     """The workbook of ``kata`` as an nbformat v4 notebook (``kata`` carries its own words).
 
-    Cells: the title, summary and seed; ``%load_ext gankata``; the ``%%kata`` cell holding
+    Cells: the title, summary and seed; the setup cell (:func:`setup_code`);
+    ``%load_ext gankata``; the ``%%kata`` cell holding
     katas/<name>.py exactly (its docstring is the lesson, and the exact text is what lets the
     results cache of `gankata check` answer for an untouched stub); the hints, each folded
     away; then the picture's caption and code, if the kata has one. Cell ids are fixed, so
@@ -67,6 +70,7 @@ def build_workbook(root: Path, kata: Kata, language: str, picture: Picture | Non
     stub = (root / kata.stub).read_text(encoding="utf-8")
     cells = [
         v4.new_markdown_cell(_lesson(kata), id="lesson"),
+        v4.new_code_cell(setup_code(source_of(root)), id="setup"),
         v4.new_code_cell("%load_ext gankata", id="load"),
         v4.new_code_cell(f"{magic_line(kata, language)}\n{stub}", id="kata"),
         v4.new_markdown_cell(_hints(kata), id="hints"),
@@ -82,6 +86,20 @@ def build_workbook(root: Path, kata: Kata, language: str, picture: Picture | Non
             "language_info": {"name": "python"},
         },
     )
+
+
+def source_of(root: Path) -> str:
+    """Where this clone came from (``origin``), for a workbook opened outside any clone."""
+    shown = subprocess.run(
+        ["git", "remote", "get-url", "origin"], cwd=root, capture_output=True, text=True
+    )
+    return shown.stdout.strip() if shown.returncode == 0 else ""
+
+
+def setup_code(source: str) -> str:
+    """The workbook's first code cell: ``setup_cell.py`` with ``source`` as its default."""
+    code = SETUP_CELL.read_text(encoding="utf-8")
+    return code.replace('DEFAULT_SOURCE = ""', f"DEFAULT_SOURCE = {source!r}", 1).rstrip("\n")
 
 
 def _lesson(kata: Kata) -> str:

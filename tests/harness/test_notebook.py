@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -39,7 +43,10 @@ def test_a_workbook_fails_on_its_stub_passes_on_the_solution_and_draws(
     assert written.path.name == kata.workbook("en") and written.backup is None
     notebook_cells = cells(written.path)
     assert notebook_cells[0].cell_type == "markdown" and kata.title in notebook_cells[0].source
-    assert next(c.source for c in notebook_cells if c.cell_type == "code") == "%load_ext gankata"
+    setup, load = [c.source for c in notebook_cells if c.cell_type == "code"][:2]
+    assert load == "%load_ext gankata", "the magic is loaded right after the setup cell"
+    ok, out = notebook_shell(setup)
+    assert ok and "gan-katas is ready" in out, f"the setup cell must run in the clone:\n{out}"
     source = kata_cell(notebook_cells)
     magic, stub = source.split("\n", 1)
     assert magic == f"%%kata {kata.name}" and stub == (ROOT / kata.stub).read_text()
@@ -149,3 +156,65 @@ def test_every_kata_with_a_picture_has_words_for_it_in_every_language():
     for name, picture in english.items():
         assert picture.caption and korean[name].caption, f"{name}'s picture needs en and ko words"
     assert set(messages()["ko"]) == set(messages()["en"])
+
+
+def run_setup(cwd: Path, source: str | None) -> subprocess.CompletedProcess:
+    """The workbook's setup cell, run as a fresh kernel would run it, in ``cwd``."""
+    from gankata.runner.workbook import setup_code
+
+    probe = "\nimport gankata, os\nprint('GANKATA', gankata.__file__)\nprint('CWD', os.getcwd())\n"
+    env = {k: v for k, v in os.environ.items() if k != "GAN_KATAS_SOURCE"}
+    return subprocess.run(
+        [sys.executable, "-c", setup_code(source or "") + probe],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_setup_cell_comes_first_and_changes_nothing_in_a_clone(checkout):
+    [written] = write_workbooks(ROOT, [load_curriculum()[0]], checkout / "notebooks")
+    code = [c for c in cells(written.path) if c.cell_type == "code"]
+    assert "gan-katas is ready" in code[0].source and code[1].source == "%load_ext gankata", (
+        "a workbook's first code cell is the setup cell, then %load_ext gankata"
+    )
+    done = run_setup(checkout / "notebooks", source=None)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"gan-katas is ready in {checkout}" in done.stdout and "Fetching" not in done.stdout, (
+        f"inside a clone the setup cell finds the clone and fetches nothing:\n{done.stdout}"
+    )
+
+
+def test_outside_a_clone_the_setup_cell_fetches_the_project_and_moves_into_it(tmp_path, commit):
+    source = tmp_path / "source"
+    for folder in ("katas", "solutions", "gankata"):
+        shutil.copytree(
+            ROOT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    shutil.copy(ROOT / "pyproject.toml", source)
+    subprocess.run(["git", "init", "-q"], cwd=source, check=True)
+    commit(source, "the project")
+    colab = tmp_path / "content"
+    colab.mkdir()
+    done = run_setup(colab, source=str(source))
+    assert done.returncode == 0, done.stdout + done.stderr
+    clone = colab / "gan-katas"
+    assert (clone / "katas").is_dir(), f"the project should be cloned into {clone}:\n{done.stdout}"
+    assert f"GANKATA {clone / 'gankata'}" in done.stdout, (
+        f"the cells below must import gankata from the clone just fetched:\n{done.stdout}"
+    )
+    assert f"CWD {clone}" in done.stdout, "the kernel moves into the clone, where %%kata finds it"
+    again = run_setup(colab, source=str(source))
+    assert again.returncode == 0 and "Fetching" not in again.stdout, (
+        f"running the setup cell again reuses the clone:\n{again.stdout}"
+    )
+
+
+def test_outside_a_clone_without_a_source_the_setup_cell_says_how(tmp_path):
+    done = run_setup(tmp_path, source=None)
+    assert done.returncode != 0 and "GAN_KATAS_SOURCE" in done.stderr, (
+        f"with nowhere to fetch from, the cell should say how to point it at gan-katas:\n"
+        f"{done.stdout}{done.stderr}"
+    )
