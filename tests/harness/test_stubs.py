@@ -1,0 +1,62 @@
+"""The stub registry (gankata/runner/stubs.json) matches the stubs in katas/."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+from gankata.runner import stubs
+
+ROOT = Path(__file__).resolve().parents[2]
+REGENERATE = "run `python -m gankata.runner.stubs` after changing a stub or its tests"
+
+
+def test_every_stub_is_registered_by_its_git_blob_id():
+    registered = stubs.registry()
+    on_disk = {path.stem: path for path in (ROOT / "katas").glob("*.py")}
+    assert set(registered) == set(on_disk), (
+        f"stubs.json lists {sorted(registered)}, katas/ holds {sorted(on_disk)}: {REGENERATE}"
+    )
+    for kata, path in on_disk.items():
+        git = subprocess.run(
+            ["git", "hash-object", str(path)], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        assert stubs.blob_id(path.read_bytes()) == git, "blob_id must compute git's blob id"
+        assert registered[kata]["blob"] == git, (
+            f"katas/{kata}.py is not the stub stubs.json knows (blob {git}, registered "
+            f"{registered[kata]['blob']}): {REGENERATE}"
+        )
+
+
+def test_every_registered_test_count_is_what_pytest_collects():
+    listed = subprocess.run(
+        [sys.executable, "-m", "pytest", "tests", "--collect-only", "-q", "-m", "kata"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    counts = Counter(
+        Path(line.split("::")[0]).stem.removeprefix("test_")
+        for line in listed.splitlines()
+        if "::" in line
+    )
+    for kata, entry in stubs.registry().items():
+        assert entry["tests"] == counts[kata], (
+            f"the table shows {kata} as 0/{entry['tests']} before any run, but pytest collects "
+            f"{counts[kata]} tests: {REGENERATE}"
+        )
+
+
+def test_the_shipped_stub_is_found_in_git_whatever_the_branch_holds(checkout, commit):
+    kata = "detach"
+    target = checkout / "katas" / f"{kata}.py"
+    target.write_text("my own work\n")
+    commit(checkout, "overwrite the stub in HEAD")
+    assert stubs.original_stub(checkout, kata) == (ROOT / "katas" / f"{kata}.py").read_bytes(), (
+        "the stub is found by its blob id in the clone's objects, not read from a branch"
+    )
+    assert stubs.is_stub(kata, stubs.original_stub(checkout, kata))
+    assert not stubs.is_stub(kata, b"my own work\n")
