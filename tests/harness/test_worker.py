@@ -261,3 +261,35 @@ def test_ctrl_c_ends_a_check_with_one_line(warm, monkeypatch):
     code, out = warm.check("check", KATA)
     assert code == 130, f"Ctrl-C should exit with 130, as a shell expects, not {code}"
     assert out.strip() == "Stopped (Ctrl-C).", f"Ctrl-C should print one line, not:\n{out}"
+
+
+def _children(pid: int) -> list[int]:
+    done = subprocess.run(["ps", "--ppid", str(pid), "-o", "pid="], capture_output=True, text=True)
+    return [int(word) for word in done.stdout.split()]
+
+
+def test_a_check_whose_terminal_goes_away_stops_its_tests(warm):
+    warm.check("check", KATA)
+    pid = warm.pid()
+    warm.write(KATA, warm.with_top_level(KATA, "while True:\n    pass\n"))
+    env = {k: v for k, v in os.environ.items() if k != worker.WORKER_ENV}
+    client = subprocess.Popen(
+        [sys.executable, "-m", "gankata", "--root", str(warm.root), "check", KATA],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while not _children(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _children(pid), "the check should be running in a child of the worker"
+    client.terminate()
+    client.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while _children(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _children(pid), (
+        "when the learner's terminal goes away (Ctrl-C, a closed window) the kata's tests must "
+        "stop, not loop on in the background"
+    )
+    assert warm.pid() == pid, "and the worker itself stays"
