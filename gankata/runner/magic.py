@@ -5,14 +5,14 @@ In a notebook, ``%load_ext gankata`` adds a cell magic. A cell that starts with
     %%kata one_hot_dataset
 
 holds the learner's whole ``katas/one_hot_dataset.py``. Running the cell runs that kata's
-tests on the cell's code, in the same pytest subprocess and with the same results cache as
-``gankata check``, and shows the same report: the progress row, then the first failure
-with its teaching message, or "Kata done". Then, once the isolated check has shown that the
-module loads to its end (a top-level endless loop or ``os._exit`` would otherwise hang or
-kill the kernel), the code runs in the notebook itself, so that the cells below can draw
-pictures with the learner's own classes. The flags are those
-of the terminal: ``--lang ko`` (Korean), ``--root PATH`` (the clone, when the notebook is
-not inside it) and ``-v`` (the full traceback).
+tests on the cell's code, through the same warm worker and results cache as ``gankata
+check``, and shows the same report: the progress row, the task checklist, then the first
+failure with its teaching message, or "Kata done". Then, once the isolated check has shown
+that the module loads to its end (a top-level endless loop or ``os._exit`` would otherwise
+hang or end the kernel), the code runs in the notebook itself, so that the cells below can
+draw pictures with the learner's own classes. The flags are those of the terminal:
+``--lang ko`` (Korean), ``--root PATH`` (the clone, when the notebook is not inside it)
+and ``-v`` (the full traceback).
 
 Nothing here imports IPython at the top: a test can run the magic in an InteractiveShell,
 and the runner's other fronts never load it.
