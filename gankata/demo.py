@@ -22,9 +22,15 @@ because it is the same three steps for both versions.
 
 The DCGAN demo writes ``samples.png``, ``losses.png`` and a short ``report.txt`` into
 ``runs/<time>-dcgan/``; everything in it comes from kata 11 (``dcgan``): the two networks,
-Keras' Adam, the [-1, 1] scaling and ``train_step``. Its default, 300 steps of 32 (about a
-minute on two CPU cores), draws rough strokes among which some digits can be read;
-``--steps 1000`` (three to four minutes) draws most of them as digits.
+Keras' Adam, the [-1, 1] scaling and ``train_step``. Its default, 300 steps of 32 (about 90 s
+on two CPU cores), draws rough strokes among which some digits can be read; ``--steps 1000``
+(about four minutes) draws most of them as digits.
+
+Every demo trains with one torch thread and gives the caller's count back when it returns
+(``gankata.devices.torch_threads``; ``GANKATA_THREADS`` chooses another count): these
+networks are too small to share between cores, and on a busy 2-core machine two threads
+made the MNIST GAN 13 times slower and the DCGAN 4.6 times. Measured on two CPU cores, one
+thread: ``demo mnist`` about 40 s, ``--collapse`` about 26 s, ``demo dcgan`` about 90 s.
 """
 
 from __future__ import annotations
@@ -45,7 +51,7 @@ from torch import nn
 
 from gankata.classifier import held_out_digits, load_digit_classifier
 from gankata.data import load_mnist
-from gankata.devices import pick_device
+from gankata.devices import pick_device, torch_threads
 from gankata.impl import find_root, load_impl
 from gankata.plots import EQUILIBRIUM, save_image_grid, save_latent_walk, save_loss_plot
 
@@ -171,6 +177,14 @@ def train(
     return histories
 
 
+def _on(device: torch.device) -> str:
+    """``cpu (1 thread)``: on the CPU, how many threads torch trains with; else the device."""
+    if device.type != "cpu":
+        return str(device)
+    threads = torch.get_num_threads()
+    return f"cpu ({threads} thread{'' if threads == 1 else 's'})"
+
+
 def _generate(G: nn.Module, seeds: torch.Tensor) -> torch.Tensor:
     with torch.no_grad():
         return G(seeds).reshape(len(seeds), 784).cpu()
@@ -193,7 +207,7 @@ def _report_text(
     return "\n".join(
         [
             f"MNIST GAN demo, {recipe.title}",
-            f"{recipe.steps} steps x batch {recipe.batch_size} on {device}, {seconds:.0f} s",
+            f"{recipe.steps} steps x batch {recipe.batch_size} on {_on(device)}, {seconds:.0f} s",
             f"loss over the last {tail} steps: D {mean['D']:.3f}, G {mean['G']:.3f} "
             f"(equilibrium: {equilibrium:.3f})",
             "",
@@ -208,6 +222,7 @@ def _report_text(
     )
 
 
+@torch_threads()  # one torch thread for the whole run, the caller's count back after it
 def run_mnist_demo(
     out: Path | str = "runs",
     collapse: bool = False,
@@ -234,7 +249,7 @@ def run_mnist_demo(
     images = torch.from_numpy(load_mnist("embedded").images).to(where).float() / 255.0
 
     console.print(f"[bold]MNIST GAN demo[/]: {recipe.title}")
-    console.print(f"{recipe.steps} steps of batch {recipe.batch_size} on {where}")
+    console.print(f"{recipe.steps} steps of batch {recipe.batch_size} on {_on(where)}")
     started = time.perf_counter()
     with _progress_bar(show_progress) as progress:
         histories = train(recipe, images, progress)
@@ -273,12 +288,13 @@ def run_mnist_demo(
     return run
 
 
-# About a minute on two CPU cores; the seed trains 2001 steps of 32.
+# About 90 s on two CPU cores, with one thread; the seed trains 2001 steps of 32.
 DCGAN_STEPS, DCGAN_BATCH = 300, 32
 # What the seed's summary() tables say, to compare with keras_param_count.
 DCGAN_SUMMARY = {"G": (865_281, 852_609), "D": (212_865, 212_865)}
 
 
+@torch_threads()  # the DCGAN too: a second thread saves a tenth idle, costs 4.6x busy
 def run_dcgan_demo(
     out: Path | str = "runs",
     steps: int | None = None,
@@ -306,7 +322,7 @@ def run_dcgan_demo(
     latent = dcgan.LATENT_DIM
 
     console.print("[bold]DCGAN demo[/]: the seed's Keras DCGAN, ported to PyTorch in kata 11")
-    console.print(f"{steps} steps of batch {batch} on {where}")
+    console.print(f"{steps} steps of batch {batch} on {_on(where)}")
     histories: dict[str, list[float]] = {"D": [], "G": []}
     started = time.perf_counter()
     with _progress_bar(show_progress) as progress:
@@ -343,7 +359,7 @@ def run_dcgan_demo(
     text = "\n".join(
         [
             "DCGAN demo, the Keras DCGAN of 003_5cc849c8351635bb.txt in PyTorch",
-            f"{steps} steps x batch {batch} on {where}, {seconds:.0f} s",
+            f"{steps} steps x batch {batch} on {_on(where)}, {seconds:.0f} s",
             f"loss over the last {tail} steps: D {mean['D']:.3f}, G {mean['G']:.3f} "
             f"(equilibrium: {EQUILIBRIUM['bce']:.3f})",
             "parameters, counted as Keras' summary() counts them:",

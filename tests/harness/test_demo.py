@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import ast
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import torch
 from PIL import Image
 
-from gankata import cli
+from gankata import demo
 from gankata.demo import run_dcgan_demo, run_mnist_demo
+from gankata.devices import THREADS_ENV, small_model_threads, torch_threads
+from gankata.runner import commands
+from gankata.tomlfile import read_toml
 
+ROOT = Path(__file__).resolve().parents[2]
 PICTURES = ("samples.png", "losses.png", "latent_walk.png", "seed_experiments.png")
 
 
@@ -57,14 +64,16 @@ class _FrozenTime:
 
 
 def test_the_cli_says_when_the_learners_kata_is_unfinished(in_checkout, tmp_path, capsys):
-    code = cli.main(["demo", "mnist", "--impl", "katas", "--steps", "2", "--out", str(tmp_path)])
+    code = commands.main(
+        ["demo", "mnist", "--impl", "katas", "--steps", "2", "--out", str(tmp_path)]
+    )
     out = capsys.readouterr().out
     assert code == 2
     assert "not finished" in out and "--impl solutions" in out
 
 
 def test_the_cli_refuses_zero_steps(in_checkout, tmp_path, capsys):
-    code = cli.main(["demo", "mnist", "--steps", "0", "--out", str(tmp_path)])
+    code = commands.main(["demo", "mnist", "--steps", "0", "--out", str(tmp_path)])
     assert code == 2 and "at least 1" in capsys.readouterr().out
 
 
@@ -84,7 +93,7 @@ def test_a_short_dcgan_run_writes_samples_losses_and_report(in_checkout, tmp_pat
 
 def test_the_cli_runs_the_dcgan_demo(in_checkout, tmp_path, capsys):
     args = ["demo", "dcgan", "--steps", "2", "--batch-size", "2", "--out", str(tmp_path)]
-    assert cli.main(args) == 0
+    assert commands.main(args) == 0
     assert "DCGAN demo" in capsys.readouterr().out
     assert len(list(tmp_path.glob("*-dcgan/samples.png"))) == 1
 
@@ -98,13 +107,152 @@ def test_the_cli_refuses_what_the_dcgan_demo_cannot_do(
     in_checkout, tmp_path, capsys, extra, message
 ):
     out = tmp_path / "runs"
-    code = cli.main(["demo", "dcgan", "--steps", "2", "--out", str(out), *extra])
+    code = commands.main(["demo", "dcgan", "--steps", "2", "--out", str(out), *extra])
     assert code == 2 and message in capsys.readouterr().out
     assert not out.exists(), "a refused demo writes nothing"
 
 
 def test_the_cli_says_when_the_learners_dcgan_kata_is_unfinished(in_checkout, tmp_path, capsys):
-    code = cli.main(["demo", "dcgan", "--impl", "katas", "--steps", "2", "--out", str(tmp_path)])
+    code = commands.main(
+        ["demo", "dcgan", "--impl", "katas", "--steps", "2", "--out", str(tmp_path)]
+    )
     out = capsys.readouterr().out
     assert code == 2
     assert "not finished" in out and "demo dcgan --impl solutions" in out
+
+
+# ## Threads: the demos and the picture cells train with small_model_threads()
+
+
+@pytest.fixture
+def threads_seen(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """torch's thread count at every training step of a demo (both demos draw from _batches)."""
+    seen: list[int] = []
+    batches = demo._batches
+
+    def counting(*args):
+        for batch in batches(*args):
+            seen.append(torch.get_num_threads())
+            yield batch
+
+    monkeypatch.setattr(demo, "_batches", counting)
+    for name in (THREADS_ENV, "OMP_NUM_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    return seen
+
+
+@pytest.fixture
+def two_threads() -> Iterator[None]:
+    """The caller's own count, 2, so that giving it back can be seen (the tests pin 1)."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    yield
+    torch.set_num_threads(before)
+
+
+# On the CPU even where there is a GPU: the thread count is the CPU's, and the report says it.
+TINY = {"steps": 2, "batch_size": 2, "device": "cpu", "show_progress": False}
+DEMOS = {
+    "improved": lambda out: run_mnist_demo(out=out, **TINY),
+    "collapse": lambda out: run_mnist_demo(out=out, collapse=True, **TINY),
+    "dcgan": lambda out: run_dcgan_demo(out=out, **TINY),
+}
+
+
+@pytest.mark.parametrize("name", DEMOS)
+def test_a_demo_trains_with_one_thread_and_gives_the_callers_count_back(
+    in_checkout, tmp_path, threads_seen, two_threads, name
+):
+    run = DEMOS[name](tmp_path)
+    assert threads_seen == [1, 1], (
+        f"the {name} demo should train each step with small_model_threads() = 1 torch "
+        "thread (with another program busy on a 2-core machine, two threads made 500 MNIST "
+        f"steps take 94 s instead of 7 s); the steps saw {threads_seen}"
+    )
+    assert torch.get_num_threads() == 2, (
+        "after the demo, torch should have the caller's 2 threads back, "
+        f"not {torch.get_num_threads()}"
+    )
+    report = (run / "report.txt").read_text()
+    assert "on cpu (1 thread)" in report, f"the report should say how many threads:\n{report}"
+
+
+def test_gankata_threads_chooses_another_count(
+    in_checkout, tmp_path, threads_seen, two_threads, monkeypatch
+):
+    monkeypatch.setenv(THREADS_ENV, "3")
+    run = DEMOS["improved"](tmp_path)
+    assert threads_seen == [3, 3], f"{THREADS_ENV}=3 should train with 3 threads: {threads_seen}"
+    assert torch.get_num_threads() == 2, "the caller's count comes back after the run"
+    report = (run / "report.txt").read_text()
+    assert "on cpu (3 threads)" in report, f"the report should say 3 threads:\n{report}"
+
+
+def test_omp_num_threads_keeps_the_count_torch_has(two_threads, monkeypatch):
+    monkeypatch.delenv(THREADS_ENV, raising=False)
+    monkeypatch.setenv("OMP_NUM_THREADS", "2")
+    assert small_model_threads() == 2, (
+        "with OMP_NUM_THREADS set the user chose torch's count: small_model_threads() "
+        "should keep it"
+    )
+
+
+@pytest.mark.parametrize("value", ["0", "two", "-1"])
+def test_a_gankata_threads_that_is_no_count_says_so(monkeypatch, value):
+    monkeypatch.setenv(THREADS_ENV, value)
+    with pytest.raises(ValueError, match=f"{THREADS_ENV}=") as error:
+        small_model_threads()
+    assert "whole number" in str(error.value), f"the message should say what to give: {error}"
+
+
+def test_torch_threads_gives_the_count_back_when_the_block_raises(two_threads):
+    with pytest.raises(KeyError), torch_threads(1) as threads:
+        assert (threads, torch.get_num_threads()) == (1, 1), "inside, torch has 1 thread"
+        raise KeyError("a picture cell that fails")
+    assert torch.get_num_threads() == 2, (
+        "a notebook's kernel keeps its own thread count even when a cell raises, "
+        f"but torch has {torch.get_num_threads()}"
+    )
+
+
+def _calls_outside_torch_threads(code: str) -> tuple[list[str], list[str]]:
+    """The calls that train in ``code`` (``train_step``, ``train_gan``, the book's ``D.train``:
+    any name starting with ``train``): all of them, and those outside ``with torch_threads()``."""
+    tree = ast.parse(code)
+    inside: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.With) and any(
+            isinstance(item.context_expr, ast.Call)
+            and getattr(item.context_expr.func, "id", None) == "torch_threads"
+            for item in node.items
+        ):
+            inside.update(id(child) for child in ast.walk(node))
+    calls = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "id", getattr(node.func, "attr", "")).startswith("train")
+    ]
+    outside = [ast.unparse(call) for call in calls if id(call) not in inside]
+    return [ast.unparse(call) for call in calls], outside
+
+
+def test_every_picture_cell_that_trains_does_it_inside_torch_threads():
+    pictures = read_toml(ROOT / "gankata" / "workbook.toml")["picture"]
+    training = {}
+    for picture in pictures:
+        calls, outside = _calls_outside_torch_threads(picture["code"])
+        if calls:
+            training[picture["kata"]] = calls
+        assert not outside, (
+            f"the picture cell of {picture['kata']} trains outside `with torch_threads():` "
+            f"({', '.join(outside)}): in a Jupyter kernel torch uses one thread per core, and "
+            "for these small networks a second thread made kata 7's picture take 98 s instead "
+            "of 8 s on a busy 2-core machine. Write `from gankata.devices import "
+            "torch_threads` and train inside `with torch_threads():`, which also gives the "
+            "kernel its own count back."
+        )
+    assert "mnist_gan" in training, (
+        f"the check found no training in the MNIST GAN's picture, so it checks nothing: "
+        f"cells that train: {sorted(training)}"
+    )
