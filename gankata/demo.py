@@ -7,7 +7,7 @@
     gankata demo dcgan              the Keras DCGAN of 003_5cc849c8351635bb.txt, ported in
                                     kata 11: convolutions, BatchNorm, tanh and [-1, 1] pixels
 
-Each run writes into ``runs/<time>-<variant>/``:
+Each run writes into ``runs/<variant>-<time>/``:
 
     samples.png           64 generated digits
     losses.png            D's and G's loss per step, with the equilibrium line (ln 2 or 0.25)
@@ -21,7 +21,7 @@ the report and ``seed_arithmetic`` for the walk. The training loop is here, writ
 because it is the same three steps for both versions.
 
 The DCGAN demo writes ``samples.png``, ``losses.png`` and a short ``report.txt`` into
-``runs/<time>-dcgan/``; everything in it comes from kata 11 (``dcgan``): the two networks,
+``runs/dcgan-<time>/``; everything in it comes from kata 11 (``dcgan``): the two networks,
 Keras' Adam, the [-1, 1] scaling and ``train_step``. Its default, 300 steps of 32 (about 90 s
 on two CPU cores), draws rough strokes among which some digits can be read; ``--steps 1000``
 (about four minutes) draws most of them as digits.
@@ -39,7 +39,6 @@ import math
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -54,6 +53,7 @@ from gankata.data import load_mnist
 from gankata.devices import pick_device, torch_threads
 from gankata.impl import find_root, load_impl
 from gankata.plots import EQUILIBRIUM, save_image_grid, save_latent_walk, save_loss_plot
+from gankata.runner.naming import free_name
 
 console = Console(highlight=False)
 
@@ -132,13 +132,10 @@ def _progress_bar(show: bool) -> Progress:
 
 
 def _new_run_folder(out: Path | str, variant: str) -> Path:
-    """``out/<time>-<variant>``, created; never an earlier run's folder."""
-    name = f"{datetime.now():%Y%m%d-%H%M%S}-{variant}"
-    run, copy = Path(out) / name, 1
-    while run.exists():
-        copy += 1
-        run = Path(out) / f"{name}-{copy}"
-    run.mkdir(parents=True)
+    """``out/<variant>-<time>``, created; never an earlier run's folder."""
+    Path(out).mkdir(parents=True, exist_ok=True)
+    run = free_name(Path(out), variant)
+    run.mkdir()
     return run
 
 

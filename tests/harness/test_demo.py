@@ -32,7 +32,7 @@ def test_a_short_run_writes_the_pictures_and_the_report(in_checkout, tmp_path, c
         out=tmp_path / "runs", collapse=collapse, steps=20, batch_size=4, show_progress=False
     )
     assert run.parent == tmp_path / "runs"
-    assert run.name.endswith("collapse" if collapse else "improved")
+    assert run.name.startswith("collapse-" if collapse else "improved-"), run.name
     for picture in PICTURES:
         with Image.open(run / picture) as image:
             assert image.size[0] > 30, f"{picture} is empty"
@@ -48,7 +48,7 @@ def test_a_short_run_writes_the_pictures_and_the_report(in_checkout, tmp_path, c
 
 
 def test_a_second_run_never_writes_into_the_first(in_checkout, tmp_path, monkeypatch):
-    monkeypatch.setattr("gankata.demo.datetime", _FrozenTime)
+    monkeypatch.setattr("gankata.runner.naming.datetime", _FrozenTime)
     first = run_mnist_demo(out=tmp_path, steps=2, batch_size=2, show_progress=False)
     second = run_mnist_demo(out=tmp_path, steps=2, batch_size=2, show_progress=False)
     assert first != second and (first / "report.txt").exists()
@@ -79,7 +79,7 @@ def test_the_cli_refuses_zero_steps(in_checkout, tmp_path, capsys):
 
 def test_a_short_dcgan_run_writes_samples_losses_and_report(in_checkout, tmp_path):
     run = run_dcgan_demo(out=tmp_path / "runs", steps=3, batch_size=4, show_progress=False)
-    assert run.parent == tmp_path / "runs" and run.name.endswith("dcgan")
+    assert run.parent == tmp_path / "runs" and run.name.startswith("dcgan-")
     with Image.open(run / "samples.png") as image:
         assert image.size == (8 * 30 + 2, 8 * 30 + 2), "64 samples in an 8 x 8 grid"
     with Image.open(run / "losses.png") as image:
@@ -95,7 +95,7 @@ def test_the_cli_runs_the_dcgan_demo(in_checkout, tmp_path, capsys):
     args = ["demo", "dcgan", "--steps", "2", "--batch-size", "2", "--out", str(tmp_path)]
     assert commands.main(args) == 0
     assert "DCGAN demo" in capsys.readouterr().out
-    assert len(list(tmp_path.glob("*-dcgan/samples.png"))) == 1
+    assert len(list(tmp_path.glob("dcgan-*/samples.png"))) == 1
 
 
 @pytest.mark.parametrize(
