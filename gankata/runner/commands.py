@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import ast
 import time
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 
@@ -407,6 +408,12 @@ def main(argv: list[str] | None = None) -> int:
         # Ctrl-C: the learner chose to stop; one line, not a traceback.
         console.print("\n" + t("interrupted"))
         return 130
+    except Exception:
+        # A bug of ours, not the learner's: the traceback is for the report, and the exit
+        # code is 2 ("something is broken"), never 1 ("katas remain"), which nox keeps quiet.
+        traceback.print_exc()
+        say_error(t("runner_bug"))
+        return 2
 
 
 def _dispatch(args: argparse.Namespace) -> int:

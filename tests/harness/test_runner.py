@@ -411,3 +411,13 @@ def test_watch_checks_a_save_made_during_a_check(checkout):
 
     code = commands.cmd_watch(checkout, check, poll_s=0.05, rounds=2)
     assert code == 0 and len(checks) == 2, "a save during a check must be checked next"
+
+
+def test_a_bug_in_the_runner_exits_2_not_1(checkout, gankata, monkeypatch):
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("a bug of ours")
+
+    monkeypatch.setattr(commands, "verdicts", broken)
+    code, out = gankata(checkout, "check", KATA)
+    assert code == 2, f"1 means 'katas remain' (nox stays quiet); a bug must exit 2, not {code}"
+    assert "bug in gan-katas" in out, f"the learner should be told it is not their kata:\n{out}"
