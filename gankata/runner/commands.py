@@ -79,9 +79,11 @@ def _check_first_unfinished(
 def cmd_progress(root: Path, curriculum: list[Kata], verbose: bool) -> int:
     found = _verdicts(root, curriculum, untouched_is_enough=True)
     show_table(curriculum, found)
-    for verdict in found.values():
-        if verdict.status != "done":
-            show_problem(verdict)
+    unfinished = [k.name for k in curriculum if found[k.name].status != "done"]
+    # The first unfinished kata's problem comes with its check below; the others' here.
+    for kata in curriculum:
+        if kata.name not in unfinished[:1]:
+            show_problem(found[kata.name])
     return _check_first_unfinished(root, curriculum, found, verbose)
 
 

@@ -14,13 +14,14 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import shutil
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from gankata.i18n import t
-from gankata.runner import stubs
-from gankata.runner.testrun import TEST_TIMEOUT_S, CaseResult, KataRun, run_frozen, test_file
+from gankata.runner import stubs, testrun, worker
+from gankata.runner.testrun import CaseResult, KataRun, freeze, in_learners_words, test_file
 
 # Where verdicts are kept; tests point it at a folder of their own.
 CACHE_ENV = "GANKATA_RESULTS"
@@ -71,7 +72,7 @@ def cache_key(root: Path, kata: str, source: bytes) -> str:
     for path in [test_file(root, kata), *harness_files(root)]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes() if path.is_file() else b"<missing>")
-    versions = [sys.version, str(TEST_TIMEOUT_S)]
+    versions = [sys.version, str(testrun.TEST_TIMEOUT_S)]
     for package in ("torch", "numpy", "pytest", "hypothesis"):
         try:
             versions.append(importlib.metadata.version(package))
@@ -125,12 +126,29 @@ def verdicts(
                 entry.unlink(missing_ok=True)
                 notes[kata] = t("result_damaged", kata=kata)
     fresh = {kata: sources[kata] for kata in keys if kata not in found}
-    runs: dict[str, KataRun] = run_frozen(root, fresh) if fresh else {}
+    runs, notice = run_frozen(root, fresh) if fresh else ({}, None)
     for kata, run in runs.items():
         if run.verdict:
             _store(cache, kata, keys[kata], run.rows)
-        found[kata] = Verdict(kata, run.rows, problem=run.problem, note=notes.get(kata))
+        note = " ".join(filter(None, [notice, notes.get(kata)])) or None
+        notice = None  # said once, beside the first kata that ran
+        found[kata] = Verdict(kata, run.rows, problem=run.problem, note=note)
     return {kata: found[kata] for kata in sources}
+
+
+def run_frozen(root: Path, sources: dict[str, bytes]) -> tuple[dict[str, KataRun], str | None]:
+    """Each kata's tests on exactly ``sources[kata]``, one process per kata, through the warm
+    worker when it can run (else one pytest subprocess per kata); and the worker's notice
+    when it could not (gankata.runner.worker)."""
+    folder = freeze(sources)
+    try:
+        runs, notice = worker.run_katas(root, folder, list(sources))
+        return {
+            kata: KataRun(kata, in_learners_words(run.rows, folder, kata), run.problem)
+            for kata, run in runs.items()
+        }, notice
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _store(cache: Path, kata: str, key: str, rows: list[CaseResult]) -> None:

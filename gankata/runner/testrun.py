@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -122,7 +121,7 @@ def run_tests(
     """Run the tests of ``katas`` against each of ``impls`` in one pytest subprocess.
 
     The integrity check's way: many implementations per kata in one process. A learner's
-    check goes through :func:`run_frozen`, one process per kata.
+    check goes through ``gankata.runner.results.run_frozen``, one process per kata.
     """
     files = [str(test_file(root, name)) for name in katas]
     with tempfile.TemporaryDirectory(prefix="gankata-") as tmp:
@@ -190,25 +189,6 @@ def freeze(sources: dict[str, bytes]) -> Path:
     for kata, source in sources.items():
         (folder / f"{kata}.py").write_bytes(source)
     return folder
-
-
-def run_frozen(root: Path, sources: dict[str, bytes]) -> dict[str, KataRun]:
-    """Each kata's tests on exactly ``sources[kata]``, one process per kata.
-
-    Through the warm worker when it can run (gankata.runner.worker), else one pytest
-    subprocess per kata, as many at once as there are cores.
-    """
-    from gankata.runner import worker
-
-    folder = freeze(sources)
-    try:
-        runs = worker.run_katas(root, folder, list(sources))
-        return {
-            kata: KataRun(kata, in_learners_words(run.rows, folder, kata), run.problem)
-            for kata, run in runs.items()
-        }
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def run_in_subprocess(root: Path, folder: Path, kata: str) -> KataRun:

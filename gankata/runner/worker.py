@@ -228,17 +228,20 @@ def _wait_gone(path: Path, limit_s: float = 10) -> None:
 _fallback_said = False
 
 
-def _say_fallback(reason: str) -> None:
+def _fallback_notice(reason: str) -> str | None:
+    """The line that says checks fall back to a new Python, the first time only."""
     global _fallback_said
-    if not _fallback_said:
-        from gankata.runner.screen import console
+    if _fallback_said:
+        return None
+    _fallback_said = True
+    return t("worker_fallback", reason=reason)
 
-        console.print(f"[dim]{t('worker_fallback', reason=reason)}[/]")
-        _fallback_said = True
 
+def run_katas(root: Path, folder: Path, katas: list[str]) -> tuple[dict[str, KataRun], str | None]:
+    """Each kata's tests against ``folder/<kata>.py``: through the worker, else subprocesses.
 
-def run_katas(root: Path, folder: Path, katas: list[str]) -> dict[str, KataRun]:
-    """Each kata's tests against ``folder/<kata>.py``: through the worker, else subprocesses."""
+    The second value is a line for the learner when this run fell back (once a process).
+    """
     reason = usable()
     if reason is None:
         try:
@@ -247,16 +250,16 @@ def run_katas(root: Path, folder: Path, katas: list[str]) -> dict[str, KataRun]:
             request |= {"timeout": testrun.TEST_TIMEOUT_S}
             reply = ask(root, request)
             assert reply is not None
-            return {
+            runs = {
                 kata: KataRun(kata, [CaseResult(**r) for r in run["rows"]], run["problem"])
                 for kata, run in reply["runs"].items()
             }
+            return runs, None
         except (WorkerUnavailable, OSError, ValueError) as error:
             reason = str(error)
-    _say_fallback(reason)
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         runs = pool.map(lambda kata: run_in_subprocess(root, folder, kata), katas)
-        return {run.kata: run for run in runs}
+        return {run.kata: run for run in runs}, _fallback_notice(reason)
 
 
 def status(root: Path) -> dict | None:
