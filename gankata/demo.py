@@ -44,7 +44,6 @@ from types import ModuleType
 from typing import Any
 
 import torch
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from torch import nn
 
@@ -54,8 +53,7 @@ from gankata.devices import pick_device, torch_threads
 from gankata.impl import find_root, load_impl
 from gankata.plots import EQUILIBRIUM, save_image_grid, save_latent_walk, save_loss_plot
 from gankata.runner.naming import free_name
-
-console = Console(highlight=False)
+from gankata.runner.screen import console
 
 
 @dataclass
