@@ -421,3 +421,14 @@ def test_a_bug_in_the_runner_exits_2_not_1(checkout, gankata, monkeypatch):
     code, out = gankata(checkout, "check", KATA)
     assert code == 2, f"1 means 'katas remain' (nox stays quiet); a bug must exit 2, not {code}"
     assert "bug in gan-katas" in out, f"the learner should be told it is not their kata:\n{out}"
+
+
+def test_check_verbose_shows_the_traceback_through_the_project_files_only(checkout, gankata):
+    code, out = gankata(checkout, "check", KATA, "-v")
+    assert code == 1 and "Traceback (most recent call last)" in out, out
+    assert f'File "katas/{KATA}.py", line' in out and f'File "tests/test_{KATA}.py"' in out, (
+        f"-v should show the learner's file and the test, by the paths they know:\n{out}"
+    )
+    assert "site-packages" not in out and "pluggy" not in out, (
+        f"pytest's own frames teach nothing and must be left out:\n{out}"
+    )
