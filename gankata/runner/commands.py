@@ -156,7 +156,7 @@ class Snapshot:
 def cmd_watch(
     root: Path,
     check: Callable[[], int],
-    poll_s: float = 0.5,
+    poll_s: float = 0.2,
     rounds: int | None = None,
 ) -> int:
     """Run ``check`` now and after every change of code in katas/, until Ctrl-C (or ``rounds``).
