@@ -77,11 +77,11 @@ def timed(benchmark, setup: Callable[[], None], run: Callable[[], None], rounds:
         setup()
         return (), {}
 
+    benchmark.group = "learner loop"
     benchmark.pedantic(run, setup=prepared, rounds=rounds, iterations=1)
 
 
 def record(benchmark, kata: str, phase: str) -> None:
-    benchmark.group = "learner loop"
     stats = getattr(benchmark, "stats", None)
     if stats is not None:  # None under --benchmark-disable: the work ran once, untimed
         benchmark.extra_info.update(kata=kata, phase=phase, seconds=stats.stats.median)
