@@ -48,15 +48,27 @@ def commit():
     return _commit
 
 
+def _copy_project(target: Path) -> Path:
+    """``target`` holding what a learner's clone holds: stubs, solutions, kata tests, config."""
+    for folder in ("katas", "solutions"):
+        shutil.copytree(ROOT / folder, target / folder)
+    (target / "tests").mkdir()
+    for test in [*(ROOT / "tests").glob("test_*.py"), ROOT / "tests" / "conftest.py"]:
+        shutil.copy(test, target / "tests")
+    shutil.copy(ROOT / "pyproject.toml", target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def copy_project():
+    """``copy_project(target)``: a learner's clone's files (no git) in ``target``."""
+    return _copy_project
+
+
 @pytest.fixture
 def checkout(tmp_path: Path) -> Path:
     """A git clone-alike of the project holding the stubs, solutions and kata tests."""
-    for folder in ("katas", "solutions"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
-    (tmp_path / "tests").mkdir()
-    for test in [*(ROOT / "tests").glob("test_*.py"), ROOT / "tests" / "conftest.py"]:
-        shutil.copy(test, tmp_path / "tests")
-    shutil.copy(ROOT / "pyproject.toml", tmp_path)
+    _copy_project(tmp_path)
     subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
     _commit(tmp_path, "stubs")
     return tmp_path

@@ -87,7 +87,8 @@ def test_the_cli_writes_korean_workbooks_that_speak_korean(
     )
     first = cells(paths[0])
     assert korean[0].title in first[0].source and korean[0].summary in first[0].source
-    assert korean[0].hints[0] in first[3].source, "the hints cell holds the Korean hints"
+    hints = next(c.source for c in first if c.get("id") == "hints")
+    assert korean[0].hints[0] in hints, "the hints cell holds the Korean hints"
     magic = kata_cell(first).split("\n", 1)[0]
     assert magic == f"%%kata {korean[0].name} --lang ko"
     ok, out = notebook_shell(f"{magic}\n{(ROOT / korean[0].solution).read_text()}")

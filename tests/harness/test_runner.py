@@ -33,6 +33,18 @@ def solve(root: Path, name: str = KATA) -> None:
     shutil.copy(root / "solutions" / f"{name}.py", root / "katas" / f"{name}.py")
 
 
+def solve_all_but_task_1_4(root: Path) -> None:
+    """The kata solved but for ``as_image`` (task 1.4), which is the stub's again."""
+    solve(root)
+    kata = root / "katas" / f"{KATA}.py"
+    kata.write_text(
+        kata.read_text().replace(
+            "return self.images[index].view(28, 28)",
+            'raise NotImplementedError("Need to implement for Kata 1.4")',
+        )
+    )
+
+
 def test_check_on_the_stub_shows_the_failure_the_lesson_and_the_hint_command(checkout, gankata):
     code, out = gankata(checkout, "check", KATA)
     assert code == 1
@@ -107,14 +119,7 @@ def test_a_verdict_cut_short_by_a_timeout_is_not_kept(checkout, gankata, monkeyp
 
 
 def test_progress_shows_the_table_with_a_partly_done_kata_in_progress(checkout, gankata):
-    solve(checkout)
-    kata = checkout / "katas" / f"{KATA}.py"
-    kata.write_text(
-        kata.read_text().replace(
-            "return self.images[index].view(28, 28)",
-            'raise NotImplementedError("Need to implement for Kata 1.4")',
-        )
-    )
+    solve_all_but_task_1_4(checkout)
     code, out = gankata(checkout)
     assert code == 1
     assert "in progress" in out and "Need to implement for Kata 1.4" in out
@@ -288,14 +293,7 @@ def test_a_damaged_saved_result_is_thrown_away_and_said_once(
 
 
 def test_a_check_shows_the_kata_tasks_above_the_first_failure(checkout, gankata):
-    solve(checkout)
-    kata = checkout / "katas" / f"{KATA}.py"
-    kata.write_text(
-        kata.read_text().replace(
-            "return self.images[index].view(28, 28)",
-            'raise NotImplementedError("Need to implement for Kata 1.4")',
-        )
-    )
+    solve_all_but_task_1_4(checkout)
     code, out = gankata(checkout, "check", KATA)
     assert code == 1
     lines = out.splitlines()
@@ -431,4 +429,14 @@ def test_check_verbose_shows_the_traceback_through_the_project_files_only(checko
     )
     assert "site-packages" not in out and "pluggy" not in out, (
         f"pytest's own frames teach nothing and must be left out:\n{out}"
+    )
+
+
+def test_sys_exit_at_the_top_of_a_kata_is_explained_not_just_named(checkout, gankata):
+    stub = checkout / "katas" / f"{KATA}.py"
+    future = "from __future__ import annotations\n"
+    stub.write_text(stub.read_text().replace(future, future + "import sys\nsys.exit(0)\n", 1))
+    code, out = gankata(checkout, "check", KATA)
+    assert code == 1 and "called sys.exit(0)" in out and "top-level code" in out, (
+        f"a top-level sys.exit should be explained (it ends Python when the file loads):\n{out}"
     )

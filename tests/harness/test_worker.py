@@ -26,16 +26,9 @@ TODO = 'raise NotImplementedError("Need to implement for Kata 2.1'
 
 
 @pytest.fixture(scope="module")
-def repo(tmp_path_factory) -> Path:
+def repo(tmp_path_factory, copy_project) -> Path:
     """One checkout for the module, so that its worker starts once."""
-    root = tmp_path_factory.mktemp("worker") / "gan-katas"
-    root.mkdir()
-    for folder in ("katas", "solutions"):
-        shutil.copytree(ROOT / folder, root / folder)
-    (root / "tests").mkdir()
-    for test in [*(ROOT / "tests").glob("test_*.py"), ROOT / "tests" / "conftest.py"]:
-        shutil.copy(test, root / "tests")
-    shutil.copy(ROOT / "pyproject.toml", root)
+    root = copy_project(tmp_path_factory.mktemp("worker") / "gan-katas")
     yield root
     os.environ.pop(worker.WORKER_ENV, None)
     worker.stop(root)
