@@ -240,13 +240,10 @@ def cmd_worker(root: Path, action: str) -> int:
     if action == "stop":
         console.print(t("worker_stopped") if worker.stop(root) else t("worker_none"))
         return 0
-    reason = worker.usable()
-    if reason is not None:
-        console.print(t("worker_fallback", reason=reason))
-        return 0
     info = worker.status(root)
+    reason = worker.usable()
     if info is None:
-        console.print(t("worker_none"))
+        console.print(t("worker_fallback", reason=reason) if reason else t("worker_none"))
         return 0
     age = time.time() - info["started"]
     console.print(t("worker_running", pid=info["pid"], minutes=age / 60, served=info["served"]))

@@ -132,9 +132,13 @@ def address(root: Path) -> Path:
 
 
 def usable() -> str | None:
-    """Why the worker cannot run here, or None when it can."""
+    """Why checks cannot go through the worker here, or None when they can."""
     if os.environ.get(WORKER_ENV, "").lower() in {"0", "off", "no", "false"}:
         return t("worker_off", variable=WORKER_ENV)
+    return _no_fork()
+
+
+def _no_fork() -> str | None:
     if not hasattr(os, "fork") or not hasattr(socket, "AF_UNIX"):
         return t("worker_no_fork")
     return None
@@ -263,15 +267,19 @@ def run_katas(root: Path, folder: Path, katas: list[str]) -> tuple[dict[str, Kat
 
 
 def status(root: Path) -> dict | None:
-    """The running worker's pid, start time and checks served; None when none runs."""
-    if usable() is not None:
+    """The running worker's pid, start time and checks served; None when none runs.
+
+    Like :func:`stop`, it answers whatever ``GANKATA_WORKER`` says now: a worker started
+    before it was turned off is still there to see and to stop.
+    """
+    if _no_fork() is not None:
         return None
     return ask(root, {"op": "ping"}, start=False)
 
 
 def stop(root: Path) -> bool:
     """Stop ``root``'s worker; False when none was running."""
-    if usable() is not None:
+    if _no_fork() is not None:
         return False
     reply = ask(root, {"op": "stop"}, start=False)
     if reply is not None:

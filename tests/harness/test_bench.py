@@ -52,6 +52,8 @@ def test_the_report_divides_by_the_baselines_of_the_same_run(tmp_path):
 
 def test_the_benchmarks_run_once_each_untimed():
     # --benchmark-disable runs each benchmark's work once: the suite cannot rot unnoticed.
+    # "mnist" picks the MNIST loaders and the learner loop's mnist_gan checks (cold, warm,
+    # solved, watch), which start and stop a warm worker of their own.
     chosen = "book_loop or mlp_gan-eager-256 or mnist or chunked_slices or d_on_fake and mlp"
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "bench", "--benchmark-disable", "-q", "-p",

@@ -286,3 +286,11 @@ def test_a_check_whose_terminal_goes_away_stops_its_tests(warm):
         "stop, not loop on in the background"
     )
     assert warm.pid() == pid, "and the worker itself stays"
+
+
+def test_a_worker_started_before_it_was_turned_off_can_still_be_stopped(warm, monkeypatch):
+    warm.check("check", KATA)
+    monkeypatch.setenv(worker.WORKER_ENV, "off")
+    assert worker.status(warm.root) is not None, "status must still see the running worker"
+    assert worker.stop(warm.root), "stop must stop it whatever GANKATA_WORKER says now"
+    assert worker.status(warm.root) is None, "and then it is gone"
