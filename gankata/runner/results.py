@@ -10,17 +10,15 @@ shipped stub is "not started" without any test run.
 
 from __future__ import annotations
 
-import hashlib
-import importlib.metadata
 import json
 import os
 import shutil
-import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from gankata.i18n import t
 from gankata.runner import stubs, testrun, worker
+from gankata.runner.fingerprints import fingerprint
 from gankata.runner.testrun import CaseResult, KataRun, freeze, in_learners_words, test_file
 
 # Where verdicts are kept; tests point it at a folder of their own.
@@ -68,18 +66,8 @@ def harness_files(root: Path) -> list[Path]:
 def cache_key(root: Path, kata: str, source: bytes) -> str:
     """Everything a kata's verdict depends on. The tests are deterministic (seeded), so the
     same key means the same verdict."""
-    digest = hashlib.sha256(source)
-    for path in [test_file(root, kata), *harness_files(root)]:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
-    versions = [sys.version, str(testrun.TEST_TIMEOUT_S)]
-    for package in ("torch", "numpy", "pytest", "hypothesis"):
-        try:
-            versions.append(importlib.metadata.version(package))
-        except importlib.metadata.PackageNotFoundError:
-            versions.append(f"no {package}")
-    digest.update("|".join(versions).encode())
-    return digest.hexdigest()[:24]
+    files = [test_file(root, kata), *harness_files(root)]
+    return fingerprint(files, source, str(testrun.TEST_TIMEOUT_S))
 
 
 def cache_dir(root: Path) -> Path:

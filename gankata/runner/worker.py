@@ -31,6 +31,7 @@ import importlib.metadata
 import json
 import os
 import select
+import shutil
 import signal
 import socket
 import subprocess
@@ -42,7 +43,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from gankata.i18n import current_language, t, use_language
-from gankata.runner import testrun
+from gankata.runner import fingerprints, testrun
 from gankata.runner.testrun import (
     CaseResult,
     KataRun,
@@ -61,7 +62,6 @@ IDLE_ENV = "GANKATA_WORKER_IDLE"
 PROTOCOL = 1
 # A first start imports torch and friends: 5-10 s on a busy 2-core machine, far less than this.
 START_LIMIT_S = 120
-PACKAGES = ("torch", "numpy", "pytest", "hypothesis", "pytest-timeout", "scikit-learn")
 # What kata tests, their conftest and the katas import: loaded once, before any fork.
 PRELOAD = (
     "numpy",
@@ -102,16 +102,8 @@ def fingerprint(root: Path) -> str:
     """Everything the worker has loaded that can change a verdict: if any of it changes, a
     worker started before the change is stale."""
     package = Path(__file__).resolve().parents[1]
-    digest = hashlib.sha256(f"{PROTOCOL}|{sys.executable}|{sys.version}".encode())
-    for path in [*sorted(package.rglob("*.py")), root / "pyproject.toml"]:
-        digest.update(str(path.relative_to(path.parents[1])).encode())
-        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
-    for name in PACKAGES:
-        try:
-            digest.update(importlib.metadata.version(name).encode())
-        except importlib.metadata.PackageNotFoundError:
-            digest.update(f"no {name}".encode())
-    return digest.hexdigest()[:24]
+    files = [*sorted(package.rglob("*.py")), root / "pyproject.toml"]
+    return fingerprints.fingerprint(files, str(PROTOCOL), sys.executable)
 
 
 def runtime_dir() -> Path:
@@ -433,9 +425,7 @@ def _run(conn: socket.socket, root: Path, request: dict) -> dict[str, KataRun] |
                     del running[pid]
         return runs
     finally:
-        for path in scratch.iterdir():
-            path.unlink()
-        scratch.rmdir()
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _kill(pid: int) -> None:
