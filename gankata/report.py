@@ -93,12 +93,7 @@ def blame(error: BaseException, kata_file: str) -> str:
 
 
 def traceback_files(error: BaseException) -> set[str]:
-    files = set()
-    tb = error.__traceback__
-    while tb is not None:
-        files.add(tb.tb_frame.f_code.co_filename)
-        tb = tb.tb_next
-    return files
+    return {frame.f_code.co_filename for frame, _ in traceback.walk_tb(error.__traceback__)}
 
 
 def teaching_message(report: pytest.TestReport | pytest.CollectReport) -> str:

@@ -219,9 +219,7 @@ def cmd_restore(root: Path, curriculum: list[Kata], name: str) -> int:
     """Bring back the newest backup of a kata, keeping the file it replaces as a backup."""
     kata = find_kata(name, curriculum)
     folder = root / BACKUPS
-    backups = [
-        p for p in folder.glob(f"{kata.name}-*.py") if p.stem[len(kata.name) + 1 :][:1].isdigit()
-    ]
+    backups = list(folder.glob(f"{kata.name}-[0-9]*.py"))  # <kata>-<time>.py, as reset writes
     if not backups:
         raise UsageError(t("no_backup", kata=kata.name, folder=BACKUPS))
     newest = max(backups, key=lambda p: (p.stat().st_mtime_ns, p.name))

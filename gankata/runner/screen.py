@@ -137,9 +137,7 @@ def show_check(
         else:
             console.print(t("last_kata"))
         return True
-    if not failures:
-        if verdict.problem is None:
-            console.print(t("no_tests_ran", kata=kata.name, tests=kata.tests))
+    if not failures:  # the run ended before any test ran: show_problem said why
         return False
     for line in task_checklist(root / kata.tests, rows):
         console.print(line)

@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from gankata.i18n import t
@@ -158,17 +158,7 @@ def in_learners_words(rows: list[CaseResult], frozen: Path, kata: str) -> list[C
         return text
 
     return [
-        CaseResult(
-            kata=r.kata,
-            test=r.test,
-            outcome=r.outcome,
-            message=fix(r.message),
-            longrepr=fix(r.longrepr),
-            impl="katas",
-            timed_out=r.timed_out,
-            blame=r.blame,
-        )
-        for r in rows
+        replace(r, message=fix(r.message), longrepr=fix(r.longrepr), impl="katas") for r in rows
     ]
 
 

@@ -59,6 +59,19 @@ def _copy_project(target: Path) -> Path:
     return target
 
 
+def _at_top_level(source: str, code: str) -> str:
+    future = "from __future__ import annotations\n"
+    assert future in source, "the katas and their tests all start with this import"
+    return source.replace(future, future + code, 1)
+
+
+@pytest.fixture(scope="session")
+def at_top_level():
+    """``at_top_level(source, code)``: ``source`` that runs ``code`` first when it loads, just
+    after its ``from __future__`` import (which Python requires to come first)."""
+    return _at_top_level
+
+
 @pytest.fixture(scope="session")
 def copy_project():
     """``copy_project(target)``: a learner's clone's files (no git) in ``target``."""

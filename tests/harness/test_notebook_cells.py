@@ -93,13 +93,12 @@ def test_a_failing_cell_says_where_the_hints_are_not_a_terminal_command(shell):
     ids=["endless loop", "os._exit"],
 )
 def test_a_cell_that_never_loads_is_reported_and_not_run_in_the_kernel(
-    shell, monkeypatch, top_level
+    shell, monkeypatch, at_top_level, top_level
 ):
     from gankata.runner import testrun
 
     monkeypatch.setattr(testrun, "TEST_TIMEOUT_S", 1)
-    future = "from __future__ import annotations\n"
-    code = SOLUTION.replace(future, future + top_level, 1)
+    code = at_top_level(SOLUTION, top_level)
     ok, out = shell(f"%%kata {KATA}\n{code}")
     assert ok, f"the magic must report, not raise:\n{out}"
     assert "was not run in this notebook" in out, (

@@ -247,14 +247,15 @@ def test_a_save_during_a_check_is_checked_next_and_never_mixed_in(
     )
 
 
-def test_a_failure_outside_the_kata_is_shown_but_not_kept(checkout, gankata, monkeypatch, tmp_path):
+def test_a_failure_outside_the_kata_is_shown_but_not_kept(
+    checkout, gankata, monkeypatch, tmp_path, at_top_level
+):
     kept = tmp_path / "results"
     monkeypatch.setenv(results.CACHE_ENV, str(kept))
     solve(checkout)
     tests = checkout / "tests" / f"test_{KATA}.py"
     original = tests.read_text()
-    future = "from __future__ import annotations\n"
-    tests.write_text(original.replace(future, future + "import a_package_that_is_not_installed\n"))
+    tests.write_text(at_top_level(original, "import a_package_that_is_not_installed\n"))
     code, out = gankata(checkout, "check", KATA)
     assert code == 1 and "a_package_that_is_not_installed" in out, out
     assert "outside your kata" in out and "not kept" in out, (
@@ -432,10 +433,9 @@ def test_check_verbose_shows_the_traceback_through_the_project_files_only(checko
     )
 
 
-def test_sys_exit_at_the_top_of_a_kata_is_explained_not_just_named(checkout, gankata):
+def test_sys_exit_at_the_top_of_a_kata_is_explained_not_just_named(checkout, gankata, at_top_level):
     stub = checkout / "katas" / f"{KATA}.py"
-    future = "from __future__ import annotations\n"
-    stub.write_text(stub.read_text().replace(future, future + "import sys\nsys.exit(0)\n", 1))
+    stub.write_text(at_top_level(stub.read_text(), "import sys\nsys.exit(0)\n"))
     code, out = gankata(checkout, "check", KATA)
     assert code == 1 and "called sys.exit(0)" in out and "top-level code" in out, (
         f"a top-level sys.exit should be explained (it ends Python when the file loads):\n{out}"

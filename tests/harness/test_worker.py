@@ -39,7 +39,7 @@ def warm_stub(kata: str) -> str:
 
 
 @pytest.fixture
-def warm(repo, monkeypatch, tmp_path, capsys):
+def warm(repo, monkeypatch, tmp_path, capsys, at_top_level):
     """The module's checkout with the worker on, its katas back to the stubs after the test.
 
     ``warm.check(*args)`` runs the CLI in-process: (exit code, output).
@@ -67,9 +67,8 @@ def warm(repo, monkeypatch, tmp_path, capsys):
 
         @staticmethod
         def with_top_level(kata: str, code: str) -> str:
-            """The stub with ``code`` run at its top level (after its __future__ import)."""
-            future = "from __future__ import annotations\n"
-            return warm_stub(kata).replace(future, future + code, 1)
+            """The stub with ``code`` run at its top level."""
+            return at_top_level(warm_stub(kata), code)
 
         @staticmethod
         def solution(kata: str) -> str:
