@@ -331,14 +331,17 @@ def serve(root: Path, idle_s: float) -> None:
     last = time.monotonic()
     children: set[int] = set()
 
-    def leave(*_: object) -> None:
-        raise SystemExit(0)
-
-    signal.signal(signal.SIGTERM, leave)
+    # SIGTERM (stop, or a stale request) only raises a flag: an exception raised from a
+    # signal handler is swallowed when the signal lands in an at-fork callback, and the
+    # worker would live on. The loop looks at the flag at least once a second.
+    stopping: list[int] = []
+    signal.signal(signal.SIGTERM, lambda number, _frame: stopping.append(number))
     try:
-        while True:
+        while not stopping:
             ready, _, _ = select.select([listener], [], [], 1.0)
             children -= {pid for pid in children if _reaped(pid)}
+            if stopping:
+                return
             if not ready:
                 if not children and time.monotonic() - last > idle_s:
                     return
