@@ -4,7 +4,8 @@
     nox -s katas -- one_hot_dataset    check one kata (anything after -- goes to gankata)
     nox -s solutions     every kata's tests against the reference answers
     nox -s integrity     stubs fail, solutions pass, every catalogued mistake is caught
-    nox -s tests         what CI runs: all tests against the solutions, then integrity
+    nox -s tests         what CI runs: all tests against the solutions, then `gankata dev
+                         check` (the course, its generated files, then integrity)
     nox -s bench         the benchmarks (CUDA when there is one): tables, JSON and markdown
     nox -s demo          train the book's MNIST GAN, improved and collapsing, pictures in runs/
     nox -s lint          ruff
@@ -399,17 +400,18 @@ def solutions(session: nox.Session) -> None:
 def integrity(session: nox.Session) -> None:
     """Stubs fail every test, solutions pass every test, every mistake is caught and named."""
     python = shared_python(session)
-    session.run(python, "-m", "gankata.integrity", *session.posargs, external=True)
+    session.run(python, "-m", "gankata", "dev", "integrity", *session.posargs, external=True)
 
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """CI: every test (katas against the solutions, gankata's own), then the integrity check."""
+    """CI: every test (katas against the solutions, gankata's own), then `gankata dev check`:
+    the course against its files, the generated files current, and the integrity check."""
     python = shared_python(session)
     session.run(
         python, "-m", "pytest", "tests", "--impl", "solutions", *session.posargs, external=True
     )
-    session.run(python, "-m", "gankata.integrity", external=True)
+    session.run(python, "-m", "gankata", "dev", "check", external=True)
 
 
 @nox.session
@@ -432,7 +434,7 @@ def bench(session: nox.Session) -> None:
         external=True,
     )
     markdown = results.with_suffix(".md")
-    report = ["-m", "gankata.bench_report", str(results), "--markdown", str(markdown)]
+    report = ["-m", "bench.report", str(results), "--markdown", str(markdown)]
     session.run(python, *report, external=True)
     session.log(f"results: {results} and {markdown}")
 

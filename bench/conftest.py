@@ -8,8 +8,8 @@ import pytest
 import torch
 
 from bench.measure import matmul_flops_per_second
-from gankata.data import load_mnist
-from gankata.devices import pick_device
+from gankata.testkit.data import load_mnist
+from gankata.testkit.devices import pick_device
 
 BENCH = Path(__file__).parent
 

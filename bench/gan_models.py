@@ -15,7 +15,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from gankata.impl import load_impl
+from gankata.testkit.loader import load_impl
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 
-from gankata.devices import pick_device
+from gankata.testkit.devices import pick_device
 
 ON_CUDA = pick_device().type == "cuda"
 # Each benchmark takes the median of ROUNDS timed rounds of about ROUND_SECONDS each.

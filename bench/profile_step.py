@@ -18,8 +18,8 @@ from torch.profiler import ProfilerActivity, profile
 from bench.gan_models import SPECS, build_models
 from bench.gan_steps import VARIANTS, build_variant
 from bench.measure import synchronize
-from gankata.data import load_mnist
-from gankata.devices import pick_device
+from gankata.testkit.data import load_mnist
+from gankata.testkit.devices import pick_device
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -28,8 +28,8 @@ from bench.baselines.pandas_mnist import MnistDataset as BookMnistDataset
 from bench.baselines.pandas_mnist import openml_like
 from bench.gan_models import ROOT, random_rows
 from bench.measure import ON_CUDA, ROUND_SECONDS, ROUNDS, calibrate, record, synchronize
-from gankata.data import load_mnist
-from gankata.impl import load_impl
+from gankata.testkit.data import load_mnist
+from gankata.testkit.loader import load_impl
 
 WORKERS = (0, 4) if ON_CUDA else (0, 2)
 FACES = 512 if ON_CUDA else 256

@@ -17,7 +17,7 @@ from bench.baselines.pandas_mnist import MnistDataset, openml_like
 from bench.gan_models import SPECS, build_models
 from bench.gan_steps import BF16, CUDA_ONLY, VARIANTS, ThreeStepLoop, build_variant
 from bench.measure import ON_CUDA, ROUND_SECONDS, ROUNDS, calibrate, count_flops, record, repeat
-from gankata.data import load_mnist
+from gankata.testkit.data import load_mnist
 
 BATCH = 256
 DEVICE_RESIDENT = "uint8 digits resident on the device, indexed and scaled per batch"

@@ -1,3 +1,3 @@
-from gankata.runner.commands import main
+from gankata.cli import main
 
 raise SystemExit(main())

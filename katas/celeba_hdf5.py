@@ -1,14 +1,15 @@
 """Kata 10 · CelebA in HDF5: packing JPEGs into one file and reading them lazily.
 
-Seed: 002_8e35477514887daf.txt, "Face Image", "CelebA Dataset" and "Hierarchical Data
-Format" (h5py, the ``img_align_celeba`` group, the ``CelebADataset`` class).
+Source: Make Your First GAN With PyTorch, ch. 8 (Human Faces), as the blog post on the
+book's ch. 7 and 8 gives it: "Face Image", "CelebA Dataset" and "Hierarchical Data Format"
+(h5py, the ``img_align_celeba`` group, the ``CelebADataset`` class).
 
 After MNIST the book moves to faces: CelebA, 202,599 photographs of celebrities, aligned so
 that the eyes and the mouth sit at about the same place in every picture, each 218 pixels
 high, 178 wide, in RGB: a (218, 178, 3) array of 116,412 numbers. They come as one zip of
 JPEGs, ``img_align_celeba.zip``, holding ``img_align_celeba/000001.jpg`` and so on.
 
-Why not read the JPEGs? The seed: "다수의 .jpeg 파일 → 훈련 과정에서 열고 닫을 시 시간 소모 큼
+Why not read the JPEGs? The blog post: "다수의 .jpeg 파일 → 훈련 과정에서 열고 닫을 시 시간 소모 큼
 → HDF5 사용": opening and closing that many files during training takes time. Every epoch
 would look up 202,599 names in the file system, open, read and close each file, and decode
 each JPEG again. HDF5 (Hierarchical Data Format, version 5) puts everything in ONE file that

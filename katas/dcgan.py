@@ -1,17 +1,17 @@
 """Kata 11 · The DCGAN translated from Keras: 'same' padding, channels first, BatchNorm momentum.
 
-Seed: 003_5cc849c8351635bb.txt, "13주차 DCGAN" (모두의 딥러닝, chapter 19): the Keras generator
-and discriminator with their ``summary()`` tables, ``discriminator.trainable = False`` at
-compile time, ``gan_train`` with ``train_on_batch``, the minimax value function and the
-non-saturating generator loss.
+Source: the study notes on a Keras DCGAN for MNIST from a Korean textbook, "13주차 DCGAN"
+(모두의 딥러닝, chapter 19): the Keras generator and discriminator with their ``summary()``
+tables, ``discriminator.trainable = False`` at compile time, ``gan_train`` with
+``train_on_batch``, the minimax value function and the non-saturating generator loss.
 
 Most GAN code you will find is Keras, and most of it ports to PyTorch layer by layer. The
-seed's DCGAN ("한쪽으로 쏠리지 않도록 표준화": BatchNorm keeps the values from drifting to one
+notes' DCGAN ("한쪽으로 쏠리지 않도록 표준화": BatchNorm keeps the values from drifting to one
 side) is a good one to port, because its ``summary()`` tables tell you when you got it right:
 the same layers must give the same parameter counts. Where the two libraries differ, the
 port compiles, runs and quietly computes something else. The translation table:
 
-    Keras (the seed)                             PyTorch
+    Keras (the notes)                            PyTorch
     Dense(6272, input_dim=100)                   nn.Linear(100, 6272)
     activation=LeakyReLU(0.2)                    nn.LeakyReLU(0.2), a layer of its own
     BatchNormalization()                         nn.BatchNorm1d(6272, eps=1e-3, momentum=0.01)
@@ -30,21 +30,21 @@ port compiles, runs and quietly computes something else. The translation table:
     generator.predict(noise)                     G(z), detached from G's graph
 
 Channels first. Keras stores an image as (height, width, channels); PyTorch as (channels,
-height, width), after the batch. The seed's ``Reshape((7, 7, 128))`` therefore becomes
+height, width), after the batch. The notes' ``Reshape((7, 7, 128))`` therefore becomes
 ``nn.Unflatten(1, (128, 7, 7))``: the 6272 numbers of the Dense layer are read as 128 maps of
 7 x 7, number ``c*49 + h*7 + w`` landing at ``[c, h, w]``. Writing Keras' (7, 7, 128) hands
 the convolution 7 "channels" of 7 x 128 pixels, and it refuses. (Only when you load a Keras
 model's *weights* do you need Keras' order: reshape to (7, 7, 128), then permute; D's Flatten
 has the same catch.) A PyTorch convolution also needs its input channels spelled out: Keras'
 ``Conv2D(64, ...)`` infers the 128, ``nn.Conv2d(128, 64, ...)`` does not. One more reading
-note: the seed's code puts the first LeakyReLU inside the Dense layer, before the BatchNorm,
+note: the code in the notes puts the first LeakyReLU inside the Dense layer, before the BatchNorm,
 while its ``summary()`` shows an Activation after it. Follow the code; the tests accept both.
 
 'same' padding. Keras' ``padding='same'`` keeps a stride-1 convolution's output as large as
 its input; for a 5 x 5 kernel that is 2 pixels of zeros on each side, ``padding=2``
 (``kernel_size // 2``; PyTorch also accepts ``padding='same'`` here). With stride 2 Keras'
 'same' gives ``ceil(28 / 2) = 14``, and PyTorch refuses ``padding='same'`` for strides above
-1: give the number, ``padding=2`` makes 28 -> 14 -> 7 as in the seed's table. Keras' default,
+1: give the number, ``padding=2`` makes 28 -> 14 -> 7 as in the notes' table. Keras' default,
 ``'valid'``, is PyTorch's ``padding=0``: 14 -> 10 in G, 28 -> 12 -> 4 in D, and the shapes no
 longer fit. (For ported weights, note that Keras pads the odd extra pixel at the bottom and
 right, PyTorch symmetrically: same sizes, a one-pixel shift.)
@@ -56,14 +56,14 @@ feature's mean and variance for inference:
     PyTorch:  running  = (1 - momentum) * running + momentum * batch   (momentum = 0.1)
 
 Keras' momentum is the weight of the OLD value, PyTorch's the weight of the NEW one, so
-PyTorch's momentum is ``1 - m``. The seed writes ``BatchNormalization()`` with Keras'
+PyTorch's momentum is ``1 - m``. The notes write ``BatchNormalization()`` with Keras'
 defaults, momentum 0.99 -> PyTorch 0.01 (many Keras GANs write ``momentum=0.8``, which
 becomes 0.2, not 0.8). Copying 0.99 across makes the running statistics forget everything
 but the last batch. The epsilon added to the variance differs too: Keras 1e-3, PyTorch 1e-5.
 
 summary() counts what PyTorch does not call a parameter. The generator's table says 865,281
 in total and 852,609 trainable: Dense 100 x 6272 + 6272 = 633,472; BatchNorm 4 x 6272 =
-25,088; Conv 5 x 5 x 128 x 64 + 64 = 204,864; BatchNorm 4 x 64 = 256 (the seed's table lost
+25,088; Conv 5 x 5 x 128 x 64 + 64 = 204,864; BatchNorm 4 x 64 = 256 (the notes' table lost
 that number, its total did not); Conv 5 x 5 x 64 + 1 = 1,601. Of BatchNorm's four numbers per
 feature, gamma and beta are trained; the moving mean and variance are "non-trainable
 params", 2 x 6272 + 2 x 64 = 12,672. In PyTorch those two are buffers (``running_mean``,
@@ -71,7 +71,7 @@ params", 2 x 6272 + 2 x 64 = 12,672. In PyTorch those two are buffers (``running
 852,609; and PyTorch adds a third buffer, ``num_batches_tracked``, that Keras does not have.
 The discriminator has 1,664 + 204,928 + 6,273 = 212,865.
 
-trainable = False. The seed's discriminator table says "Trainable params: 0" because it was
+trainable = False. The notes' discriminator table says "Trainable params: 0" because it was
 printed after ``discriminator.trainable = False``, and the combined ``gan`` model says 852,609
 trainable of 1,078,146: inside ``gan`` only G learns. Keras reads ``trainable`` when a model is
 *compiled*, so ``discriminator.train_on_batch`` (compiled before) still trains D, while
@@ -79,7 +79,7 @@ trainable of 1,078,146: inside ``gan`` only G learns. Keras reads ``trainable`` 
 ``D.requires_grad_(False)`` for G's step, and ``D.requires_grad_(True)`` afterwards, or D never
 learns again.
 
-The loop. Each round of the seed's ``gan_train``: D learns that real images are ``true`` (1),
+The loop. Each round of the notes' ``gan_train``: D learns that real images are ``true`` (1),
 ``generator.predict(noise)`` draws fakes and D learns that they are ``fake`` (0), then ``gan``
 learns with the target ``true``. That last target is the non-saturating loss. The value
 function ``min_G max_D E[log D(x)] + E[log(1 - D(G(z)))]`` asks G to minimise
@@ -92,9 +92,9 @@ training mode normalises with the batch's own statistics. The kata's ``train_ste
 no modes: it computes ``fake = G(z)`` once and uses it, detached, for D's step and, attached,
 for G's.
 
-Tanh and [-1, 1]. G ends in ``tanh``, "-1~1 사이의 값", so the seed scales the pixels the same
+Tanh and [-1, 1]. G ends in ``tanh``, "-1~1 사이의 값", so the notes scale the pixels the same
 way: ``(X_train - 127.5) / 127.5`` maps 0 -> -1 and 255 -> 1. Pictures go back with ``x *
-127.5 + 127.5`` (the seed shows them with ``0.5 * gen_imgs + 0.5``, in 0-1).
+127.5 + 127.5`` (the notes show them with ``0.5 * gen_imgs + 0.5``, in 0-1).
 
 What to implement (search for "Kata 11." to find every TODO):
 
@@ -106,7 +106,7 @@ What to implement (search for "Kata 11." to find every TODO):
     11.6  make_optimizers(G, D)                  (g_opt, d_opt): Keras' 'adam' defaults
     11.7  train_step(G, D, real, z, g_opt, d_opt) -> StepLosses(d_real, d_fake, g)
 
-Try it:  ``G = make_generator(); print(G, keras_param_count(G))`` and compare with the seed's
+Try it:  ``G = make_generator(); print(G, keras_param_count(G))`` and compare with the notes'
 table; then ``gankata demo dcgan`` trains the DCGAN on the embedded digits (``--impl katas``
 runs yours) and writes a grid of its samples.
 
@@ -117,7 +117,7 @@ Sigmoid at the end of G while the data lies in [-1, 1]; scaling the pixels with 
 (0 to 1) for a Tanh generator; counting ``num_batches_tracked`` or leaving out the moving
 statistics; D not frozen for G's step, or never unfrozen; fakes not detached when D learns;
 G trained with the minimax loss ``log(1 - D(G(z)))``; converting G's output to uint8 without
-rounding (254.99 becomes 254). The seed has two typos of its own: ``Reshape(7,7,128)`` needs
+rounding (254.99 becomes 254). The notes have two typos of their own: ``Reshape(7,7,128)`` needs
 a tuple, and ``fake = np.zeros((batch_size, 0))`` should be ``(batch_size, 1)``; building
 targets with ``torch.zeros_like(D(x))`` cannot get that wrong.
 """
@@ -131,7 +131,7 @@ import torch.nn.functional as F  # noqa: F401  (you will want F.binary_cross_ent
 from torch import nn
 
 LATENT_DIM = 100
-# Keras' BatchNormalization() defaults, which the seed's generator keeps.
+# Keras' BatchNormalization() defaults, which the notes' generator keeps.
 KERAS_BN_MOMENTUM = 0.99
 KERAS_BN_EPSILON = 1e-3
 # Keras' optimizer='adam' defaults (PyTorch's Adam uses eps=1e-8).
@@ -162,7 +162,7 @@ def keras_momentum_to_torch(m: float) -> float:
 
 
 def make_generator(latent_dim: int = LATENT_DIM) -> nn.Sequential:
-    """The seed's Keras generator: seeds ``[B, latent_dim]`` -> images ``[B, 1, 28, 28]``.
+    """The notes' Keras generator: seeds ``[B, latent_dim]`` -> images ``[B, 1, 28, 28]``.
 
     Linear(latent_dim, 128*7*7), LeakyReLU(0.2), BatchNorm1d, reshape to (128, 7, 7),
     Upsample x2, Conv 5x5 -> 64 'same', BatchNorm2d, LeakyReLU(0.2), Upsample x2,
@@ -174,7 +174,7 @@ def make_generator(latent_dim: int = LATENT_DIM) -> nn.Sequential:
 
 
 def make_discriminator() -> nn.Sequential:
-    """The seed's Keras discriminator: ``[B, 1, 28, 28]`` -> ``[B, 1]``, a probability of "real".
+    """The notes' Keras discriminator: ``[B, 1, 28, 28]`` -> ``[B, 1]``, a probability of "real".
 
     Conv 5x5 stride 2 -> 64 'same', LeakyReLU(0.2), Dropout(0.3), Conv 5x5 stride 2 -> 128
     'same', LeakyReLU(0.2), Dropout(0.3), Flatten, Linear(6272, 1), Sigmoid.
@@ -197,7 +197,7 @@ def keras_param_count(model: nn.Module) -> tuple[int, int]:
 
 
 def scale_to_tanh(x_uint8: torch.Tensor) -> torch.Tensor:
-    """Pixels 0-255 to float32 in [-1, 1], as the seed does: ``(x - 127.5) / 127.5``.
+    """Pixels 0-255 to float32 in [-1, 1], as the notes do: ``(x - 127.5) / 127.5``.
 
     Values outside [0, 255] raise ``ValueError`` saying that 0-255 pixels were expected.
 
@@ -238,7 +238,7 @@ def train_step(
     g_opt: torch.optim.Optimizer,
     d_opt: torch.optim.Optimizer,
 ) -> StepLosses:
-    """One iteration of the seed's ``gan_train`` loop, with binary cross-entropy.
+    """One iteration of the notes' ``gan_train`` loop, with binary cross-entropy.
 
     1. D on ``real`` (already in [-1, 1]) with target 1, step ``d_opt``.
     2. D on ``G(z).detach()`` with target 0, step ``d_opt`` (or steps 1 and 2 as one step).

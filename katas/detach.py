@@ -1,9 +1,10 @@
 """Kata 3 · detach(): train D on fakes without touching G.
 
-Seed: 000_3158a0f6f3284a5c.txt, chapter 7 slides "2단계: 거짓에 대해 판별기 훈련" (G의 기울기가
-계산되지 않도록 detach() 함수를 이용: ``D.train(G.forward(z).detach(), 0)``); the code review
-004_68ae8ee4dc215cfb.txt, "Discriminator(gen_fake.detach())의 이유"; and the blog
-001_688e77ca3a906b3d.txt, which says detach() is there for "효율적이고 빠른 결과".
+Sources: the study group's slides on Make Your First GAN With PyTorch, ch. 7 (Handwritten
+Digits), "2단계: 거짓에 대해 판별기 훈련" (G의 기울기가 계산되지 않도록 detach() 함수를
+이용: ``D.train(G.forward(z).detach(), 0)``); the vanilla PyTorch GAN code review,
+"Discriminator(gen_fake.detach())의 이유"; and the study notes on the book's ch. 6 (Simple
+1010 Pattern), which say detach() is there for "효율적이고 빠른 결과".
 
 Every GAN step trains the discriminator D on fakes: G turns seeds ``z`` into fake images,
 D judges them, and the loss says how far D's verdict is from 0 ("fake"). Then

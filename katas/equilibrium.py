@@ -1,28 +1,31 @@
 """Kata 6 · The ln 2 / 0.25 equilibrium and the value function.
 
-Seed: 001_688e77ca3a906b3d.txt, "GAN Training" (판별기와 생성기의 손실: 0.69에 수렴);
-000_3158a0f6f3284a5c.txt, chapter 7 slides "GAN 훈련 성능 향상 - Loss function"
-(MSELoss -> 0.25, BCELoss -> ln(2)); 003_5cc849c8351635bb.txt, the minimax value function
-and "log(1 - D(G(z))) saturates"; 004_68ae8ee4dc215cfb.txt, the BCE derivation and -log(4).
+Sources: the study notes on Make Your First GAN With PyTorch, ch. 6 (Simple 1010 Pattern),
+"GAN Training" (판별기와 생성기의 손실: 0.69에 수렴); the study group's chapter 7 slides,
+"GAN 훈련 성능 향상 - Loss function" (MSELoss -> 0.25, BCELoss -> ln(2)); the study notes
+on the Keras DCGAN (a Korean textbook's MNIST model), the minimax value function and
+"log(1 - D(G(z))) saturates"; the vanilla PyTorch GAN code review, the BCE derivation and
+-log(4).
 
-Train the 1010 pattern GAN with ``nn.BCELoss()``, as 001 does, and plot the losses of D and
-G: after a restless start both settle at about 0.69 for the rest of the run, wobbling but
-going nowhere. Train with ``nn.MSELoss()``, as the chapter 7 slides do, and they settle at
-0.25 instead. A flat loss usually means training has stalled. Here it means the opposite:
-the game has reached its equilibrium.
+Train the 1010 pattern GAN with ``nn.BCELoss()``, as the ch. 6 study notes do, and plot the
+losses of D and G: after a restless start both settle at about 0.69 for the rest of the run,
+wobbling but going nowhere. Train with ``nn.MSELoss()``, as the chapter 7 slides do, and
+they settle at 0.25 instead. A flat loss usually means training has stalled. Here it means
+the opposite: the game has reached its equilibrium.
 
 Why those two numbers? When G's fakes look just like the real data, D cannot tell them
 apart, and the best it can do is to answer 0.5 to everything. Work out the loss of that
 answer. Binary cross-entropy for one answer p and target y (1 real, 0 fake) is
-``-[y log p + (1 - y) log(1 - p)]`` (004 derives it as the log-likelihood of a Bernoulli
-guess). With p = 0.5 it is ``-log 0.5 = ln 2 ≈ 0.693``, whether the target is 1 or 0. The
-squared error is ``(0.5 - y)^2 = 0.25``, again whether y is 1 or 0 (001: "0.5^2 = 0.25").
+``-[y log p + (1 - y) log(1 - p)]`` (the code review derives it as the log-likelihood of a
+Bernoulli guess). With p = 0.5 it is ``-log 0.5 = ln 2 ≈ 0.693``, whether the target is 1 or
+0. The squared error is ``(0.5 - y)^2 = 0.25``, again whether y is 1 or 0 (the ch. 6 study
+notes: "0.5^2 = 0.25").
 G's loss in step 3, the book's ``G.train(D, ..., torch.FloatTensor([1.0]))``, scores the
 same 0.5 answers against target 1, so it settles at the same value. Both curves meeting at
 ln 2 means "D can no longer tell", not "training failed".
 
 Goodfellow et al. (2014) make this exact. D and G play a minimax game over the value
-function (003 quotes the paper's equation 1):
+function (the Keras DCGAN notes quote the paper's equation 1):
 
     min_G max_D V(D, G) = E_x[log D(x)] + E_z[log(1 - D(G(z)))]
 
@@ -31,22 +34,22 @@ minus D's loss in the book, ``BCE(D(x), 1) + BCE(D(G(z)), 0)``, so minimising th
 maximising V. For a fixed G the best D is ``D*(x) = p_data(x) / (p_data(x) + p_g(x))``:
 the share of the probability at x that is real. Once G has learned the data, p_g = p_data,
 D* = 1/2 everywhere and V = log 1/2 + log 1/2 = -log 4: D's summed loss is log 4 = 2 ln 2,
-ln 2 per term. (004 writes the second term as ``[1 - log D(G(z))]``: a typo, the 1 belongs
-inside the log.)
+ln 2 per term. (The code review writes the second term as ``[1 - log D(G(z))]``: a typo, the
+1 belongs inside the log.)
 
-Two caveats. The loss wobbles around the equilibrium rather than sitting on it (004: "Loss
-값은 학습 수렴 후 일정 범위 내에서 진동"), so judge the average of the last stretch of the
-curve, not one point. And it is a sign, not a proof: a D that outputs 0.5 because it has
-stopped learning looks the same, and G can still collapse to a few modes while
-the losses look balanced. Look at the pictures too.
+Two caveats. The loss wobbles around the equilibrium rather than sitting on it (the code
+review: "Loss 값은 학습 수렴 후 일정 범위 내에서 진동"), so judge the average of the last
+stretch of the curve, not one point. And it is a sign, not a proof: a D that outputs 0.5
+because it has stopped learning looks the same, and G can still collapse to a few modes
+while the losses look balanced. Look at the pictures too.
 
 Why G trains with target 1. The minimax G minimises ``log(1 - D(G(z)))``. Early on its
 fakes are poor and D rejects them with confidence: D(G(z)) = sigmoid(a) with a very
 negative logit a. The gradient of ``log(1 - sigmoid(a))`` with respect to a is
 ``-sigmoid(a)``, about -4.5e-5 at a = -10: the loss has saturated and G learns almost
-nothing just when it has most to learn. The paper's fix, quoted in 003, is to have G
-minimise ``-log D(G(z))`` instead, whose gradient ``sigmoid(a) - 1`` is about -1 there. Same
-fixed point, much stronger gradient early on. BCE against target 1 is exactly
+nothing just when it has most to learn. The paper's fix, quoted in the Keras DCGAN notes,
+is to have G minimise ``-log D(G(z))`` instead, whose gradient ``sigmoid(a) - 1`` is about
+-1 there. Same fixed point, much stronger gradient early on. BCE against target 1 is exactly
 ``-log D(G(z))``, so the book's ``G.train(D, z, torch.FloatTensor([1.0]))`` already uses
 this non-saturating loss.
 

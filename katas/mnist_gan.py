@@ -1,8 +1,9 @@
 """Kata 7 · The MNIST GAN: LeakyReLU, LayerNorm, Adam, BCE and a randn seed.
 
-Seed: 000_3158a0f6f3284a5c.txt, chapter 7 slides from "MNIST 실습 코드" through "GAN 훈련 성능
-향상" (loss, activation function, LayerNorm, Adam) to "시드 변화 - 시드 늘리기" and "시드 형태
-변경", with the loss curves; 002_8e35477514887daf.txt, "Discriminator", "Generator", "Mode
+Sources: Make Your First GAN With PyTorch, ch. 7 (Handwritten Digits). The study group's
+chapter 7 slides, from "MNIST 실습 코드" through "GAN 훈련 성능 향상" (loss, activation
+function, LayerNorm, Adam) to "시드 변화 - 시드 늘리기" and "시드 형태 변경", with the loss
+curves; the blog post on the book's ch. 7 and 8, "Discriminator", "Generator", "Mode
 Collapse" and "Results of advanced generator" (activation, layer, optimizer, seed size, randn).
 
 Kata 5 built the 1010 pattern GAN. This kata is its sequel on handwritten digits, in the same
@@ -41,8 +42,8 @@ kata builds the result:
 - ``torch.randn`` instead of ``torch.rand`` for the seed: "평균이 0, 분산이 제한된 값들이 학습에
   유리", values with mean 0 and a limited variance suit a network better than values that
   are all positive. With that last change the book's GAN draws different digits for
-  different seeds (002 warns that randn and a bigger seed are no guarantee against mode
-  collapse).
+  different seeds (the blog post warns that randn and a bigger seed are no guarantee
+  against mode collapse).
 
 Two kinds of random input, then. ``generate_random_image`` is ``torch.rand``: pixels in
 ``[0, 1)`` like a real digit divided by 255, every value equally likely, with no tendency at
@@ -66,10 +67,11 @@ What to implement (search for "Kata 7." to find every TODO):
     7.6  train_gan(images, steps, batch_size=1, seed=0)   the three-step loop, with checks
 
 Try it:  ``images = torch.from_numpy(load_mnist().images).float() / 255`` (``from
-gankata.data import load_mnist``), ``D, G, history = train_gan(images, 3000, batch_size=32)``
-(about half a minute on a laptop CPU), then ``plt.imshow(G(generate_random_seed(SEED_SIZE))
-.detach().view(28, 28), cmap="Blues")``: blurry digits, a different one for each seed. Plot
-``history["D"]`` and ``history["G"]``: this early, D is still winning.
+gankata.testkit.data import load_mnist``), ``D, G, history = train_gan(images, 3000,
+batch_size=32)`` (about half a minute on a laptop CPU), then
+``plt.imshow(G(generate_random_seed(SEED_SIZE)).detach().view(28, 28), cmap="Blues")``:
+blurry digits, a different one for each seed. Plot ``history["D"]`` and ``history["G"]``:
+this early, D is still winning.
 
 The classic mistakes: ``nn.ReLU()`` or ``nn.LeakyReLU()`` (slope 0.01) instead of
 ``nn.LeakyReLU(0.02)``; forgetting LayerNorm, or BatchNorm1d in its place; keeping the first

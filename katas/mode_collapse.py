@@ -1,23 +1,24 @@
 """Kata 8 · Mode collapse: measuring when G makes one digit for every seed.
 
-Seed: 002_8e35477514887daf.txt, "Mode Collapse" (the definition, why it happens, the fixes);
-000_3158a0f6f3284a5c.txt, chapter 7 slides "Mode collapse" (the 2x3 grid of generated
-digits that all look alike). The measures come from Metz et al., "Unrolled Generative
-Adversarial Networks" (2017), and Srivastava et al., "VEEGAN" (2017).
+Sources: Make Your First GAN With PyTorch, ch. 7 (Handwritten Digits). The blog post on the
+book's ch. 7 and 8, "Mode Collapse" (the definition, why it happens, the fixes); the study
+group's chapter 7 slides, "Mode collapse" (the 2x3 grid of generated digits that all look
+alike). The measures come from Metz et al., "Unrolled Generative Adversarial Networks"
+(2017), and Srivastava et al., "VEEGAN" (2017).
 
 The book trains its first MNIST GAN, the losses settle, and then it draws six digits from
-six random seeds in a 2x3 grid, ``G.forward(generate_random(1))`` each time. The slide
-says what everyone hoped: "서로 다른 임의의 시드에서 각기 다른 이미지가 생성될 것으로
+six random seeds in a 2x3 grid, ``G.forward(generate_random(1))`` each time. The slide says
+what everyone hoped: "서로 다른 임의의 시드에서 각기 다른 이미지가 생성될 것으로
 예상했으나..." (different seeds should give different images, but...). All six are nearly
-the same picture (002: "생성기 이미지들의 차이가 거의 없음"). That is mode collapse, in
-002's words: the generator fails to make images of the many different labels and makes
-only one, or a very few. Nobody knows exactly why it happens (002: "발생 이유는 명확히
-규명되지 않음"). One story: G gets ahead of D, finds one image that D always calls real,
-and sends every seed there; by the time D learns to reject it, G just moves to another
-single image. The book tries LeakyReLU, LayerNorm and Adam, then a seed of 100 values
-(still collapsed), and finally draws the seed from ``randn`` instead of ``rand``, which
-makes it go away; but 002 warns that neither ``randn`` nor a bigger seed is a guaranteed
-cure.
+the same picture (the blog post: "생성기 이미지들의 차이가 거의 없음"). That is mode
+collapse, in the blog post's words: the generator fails to make images of the many different
+labels and makes only one, or a very few. Nobody knows exactly why it happens (the blog
+post: "발생 이유는 명확히 규명되지 않음"). One story: G gets ahead of D, finds one image
+that D always calls real, and sends every seed there; by the time D learns to reject it, G
+just moves to another single image. The book tries LeakyReLU, LayerNorm and Adam, then a
+seed of 100 values (still collapsed), and finally draws the seed from ``randn`` instead of
+``rand``, which makes it go away; but the blog post warns that neither ``randn`` nor a
+bigger seed is a guaranteed cure.
 
 The losses do not show it: a collapsed GAN can sit near the equilibrium of kata 6 while G
 draws one digit. You have to look at the samples, and to test for it, or to compare two
@@ -34,7 +35,7 @@ G with 0.6 of the real spread would look like one with 0.36. ``torch.pdist`` giv
 distinct pair once. ``torch.cdist`` gives the whole matrix, and above 25 rows it takes a
 matrix-product shortcut that can leave about 0.005 between two copies of one image.
 
-Class coverage. Which digits does G make? Ask a digit classifier (``gankata.classifier``
+Class coverage. Which digits does G make? Ask a digit classifier (``gankata.testkit.classifier``
 has one, about 97 % accurate on digits it never saw) to read every sample and count the
 answers per digit: a histogram with 10 slots, empty slots included. A digit is *covered*
 when its count reaches ``min_fraction`` of what a uniform spread would give it: with N
@@ -69,7 +70,7 @@ What to implement (search for "Kata 8." to find every TODO):
     8.5  detect_mode_collapse(samples, real, classifier) -> CollapseReport
     8.6  ring_modes_covered(points, centers, std) -> (modes covered, high-quality fraction)
 
-Try it:  ``from gankata.classifier import load_digit_classifier, held_out_digits``;
+Try it:  ``from gankata.testkit.classifier import load_digit_classifier, held_out_digits``;
 ``real, labels = held_out_digits()``; ``detect_mode_collapse(real[labels == 3], real,
 load_digit_classifier())`` is collapsed, with ``modes_covered=4``, ``diversity_ratio`` about
 0.92 and ``kl_to_uniform`` about 2.09. Not one mode: the classifier reads the 100 real 3s as

@@ -1,7 +1,8 @@
 """Kata 1 · One-hot targets and the MnistDataset.
 
-Seed: 000_3158a0f6f3284a5c.txt, chapter 7 slides "손으로 쓴 숫자 훈련" (the MnistDataset and
-its one-hot target).
+Sources: Make Your First GAN With PyTorch, ch. 7 (Handwritten Digits), the MnistDataset
+class; the study group's chapter 7 slides, "손으로 쓴 숫자 훈련" (the MnistDataset and its
+one-hot target).
 
 Before a GAN can learn to draw handwritten digits, something has to hand it digits. In
 PyTorch that something is a ``torch.utils.data.Dataset``: a class that knows how many
@@ -31,7 +32,7 @@ What to implement (search for "Kata 1." to find every TODO):
     1.3  MnistDataset.__len__, __getitem__      ds[i] -> (label, image, target)
     1.4  MnistDataset.as_image(i)               a [28, 28] tensor for plt.imshow
 
-Try it:  ``from gankata.data import load_mnist; digits = load_mnist()`` gives the 5,000
+Try it:  ``from gankata.testkit.data import load_mnist; digits = load_mnist()`` gives the 5,000
 real digits that ship with the project; ``MnistDataset(digits.images, digits.labels)``.
 
 The classic mistakes: forgetting to divide by 255 (every pixel of ink is 255 times too

@@ -1,8 +1,9 @@
 """Kata 5 · The 1010 pattern GAN.
 
-Seed: 001_688e77ca3a906b3d.txt, "Simple Pattern" (the full ``Discriminator`` and
-``Generator`` classes with ``train``, ``progress`` and ``plot_progress``, and the training
-loop); 000_3158a0f6f3284a5c.txt, chapter 7 slides "1010 패턴 실습 코드".
+Sources: Make Your First GAN With PyTorch, ch. 6 (Simple 1010 Pattern). The study notes on
+ch. 6, "Simple Pattern" (the full ``Discriminator`` and ``Generator`` classes with ``train``,
+``progress`` and ``plot_progress``, and the training loop); the study group's chapter 7
+slides, "1010 패턴 실습 코드".
 
 Before a GAN draws digits, the book builds the smallest GAN there is. The "real data" are
 four numbers in a fixed pattern, high-low-high-low, each a little noisy:
@@ -21,7 +22,7 @@ GAN meets this again as mode collapse).
 Each class keeps what the book keeps: ``self.model``, ``self.optimiser`` (plain SGD, lr
 0.01), a ``counter`` of calls and ``progress``, the loss recorded on every 10th call (the
 10th, 20th, ...), which the book plots with ``plot_progress``. D also has
-``self.loss_function = nn.MSELoss()``. (The blog's listing in 001 is a later experiment
+``self.loss_function = nn.MSELoss()``. (The ch. 6 study notes' listing is a later experiment
 with six values, LayerNorm, BCELoss and Adam; this kata builds the book's first version,
 the one the slides show.) G has no loss function of its own: its loss is D's loss on D's
 verdict about G's output, with the target 1.0 ("D should call this real"). That loss flows

@@ -1,7 +1,9 @@
 """Kata 4 · The GAN step: D on real, D on detached fake, G through D.
 
-Seed: 000_3158a0f6f3284a5c.txt, chapter 7 slides (the three-step loop); 003_5cc849c8351635bb.txt
-(Keras' ``discriminator.trainable = False``); 004_68ae8ee4dc215cfb.txt (the vanilla GAN loop).
+Sources: Make Your First GAN With PyTorch, the three-step loop, as the study group's chapter 7
+slides give it; the study notes on the Keras DCGAN, a Korean textbook's MNIST model (Keras'
+``discriminator.trainable = False``); the vanilla PyTorch GAN code review (the vanilla GAN
+loop).
 
 A GAN is two networks and one loop. The chapter 7 slides give that loop in three lines:
 
@@ -22,7 +24,7 @@ G, while step 2 passes ``fake.detach()``: D's lesson must not leave gradients in
 "G의 기울기가 계산되지 않도록 detach() 함수를 이용").
 
 And D must not learn in step 3. Keras users meet this as ``discriminator.trainable = False``
-(003_5cc849c8351635bb.txt): the combined model ``gan = D(G(z))`` updates every trainable
+(the Keras DCGAN study notes): the combined model ``gan = D(G(z))`` updates every trainable
 weight it contains, and Keras reads ``trainable`` when a model is *compiled*. So D is compiled
 (trainable), then ``trainable`` is set to False, then ``gan`` is compiled: in ``gan`` D's
 weights are frozen, while ``discriminator.train_on_batch`` still updates them. PyTorch has

@@ -1,9 +1,9 @@
 """Kata 12 · The vanilla GAN code review: tanh and [-1, 1], the non-saturating loss, any batch size.
 
-Seed: 004_68ae8ee4dc215cfb.txt, "GAN Code Review" (Week 3): the Generator with its ``block``
-builder, the Discriminator, the data loading, BCE, Adam and the training loop.
+Source: the vanilla PyTorch GAN code review, "GAN Code Review" (Week 3): the Generator with
+its ``block`` builder, the Discriminator, the data loading, BCE, Adam and the training loop.
 
-The seed is a code review of a small, complete PyTorch GAN for MNIST. Most of it is good
+The source is a code review of a small, complete PyTorch GAN for MNIST. Most of it is good
 and worth keeping; a few lines work only by accident. Here is the review, comment by
 comment: what the original does, what is wrong or fragile, and what to write instead.
 Then you write the reviewed version.
@@ -13,7 +13,7 @@ Then you write the reviewed version.
    ToTensor scales pixels 0-255 to 0-1 and Normalize computes ``(x - 0.5) / 0.5``, so real
    digits live in [-1, 1], exactly tanh's range. Keep both or neither: with a Sigmoid, G can
    never draw the background (-1), and with [0, 1] data D spots a fake by any negative
-   pixel. The seed prefers tanh to sigmoid because its slope is four times steeper (1 at 0
+   pixel. The review prefers tanh to sigmoid because its slope is four times steeper (1 at 0
    against 1/4) and centred on 0: less vanishing gradient, faster training. (``Resize(28)``
    does nothing to a 28x28 digit.)
 
@@ -50,11 +50,11 @@ Then you write the reviewed version.
    ``(fake + 1) / 2`` and ``.clamp(...)``, and drop ``inplace=True``.
 
 5. The non-saturating loss (keep). In the paper's minimax game D maximises
-   ``log D(x) + log(1 - D(G(z)))`` and G minimises ``log(1 - D(G(z)))`` (the seed's slide
+   ``log D(x) + log(1 - D(G(z)))`` and G minimises ``log(1 - D(G(z)))`` (the review's slide
    has a typo there, ``1 - log D(G(z))``). Early in training D rejects the fakes easily,
    D(G(z)) is near 0, and there ``log(1 - D)`` is flat: through D's sigmoid
    ``s = sigmoid(a)`` its slope is ``d/da log(1 - s) = -s``, close to 0. G learns nothing
-   just when it is worst. The seed's "(-) 부호의 효과" slide gives the fix
+   just when it is worst. The review's "(-) 부호의 효과" slide gives the fix
    ("heuristically motivated"): G maximises ``log D(G(z))``, whose slope
    ``d/da log s = 1 - s`` is close to 1 there. In code it is BCE against the label 1,
    ``loss_func(dis_fake, ones_label)``, because BCE(p, 1) = -log p.
@@ -95,7 +95,7 @@ What to implement (search for "Kata 12." to find every TODO):
     12.7  mnist_transform()                         PIL digit -> (1, 28, 28) in [-1, 1]
 
 Try it: ``digits = torch.from_numpy(load_mnist().images).float().view(-1, 1, 28, 28) / 127.5 - 1``
-(``from gankata.data import load_mnist``: 5,000 real digits in [-1, 1]);
+(``from gankata.testkit.data import load_mnist``: 5,000 real digits in [-1, 1]);
 ``G, D = Generator(), Discriminator()``; ``g_opt, d_opt = make_optimizers(G, D)``; then a few
 hundred times ``train_step(G, D, digits[torch.randint(5000, (64,))], g_opt, d_opt)``, and look
 at ``(G.eval()(sample_latent(16)) + 1) / 2``.

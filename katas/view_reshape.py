@@ -1,8 +1,8 @@
 """Kata 2 · View and BatchView: reshaping inside nn.Sequential.
 
-Seeds: 002_8e35477514887daf.txt, the CelebA chapter ("View(): 3차원 이미지 텐서를 1차원
-형태의 텐서로 변환"), and 004_68ae8ee4dc215cfb.txt, the vanilla GAN code review
-(``out = out.view(batch_size, 1, 28, 28)``).
+Sources: Make Your First GAN With PyTorch, ch. 8 (Human Faces), as the blog post on the
+book's ch. 7 and 8 gives it ("View(): 3차원 이미지 텐서를 1차원 형태의 텐서로 변환"), and the
+vanilla PyTorch GAN code review (``out = out.view(batch_size, 1, 28, 28)``).
 
 A fully connected network wants flat vectors, but pictures are not flat. A CelebA face is a
 tensor of shape (218, 178, 3): 218 rows, 178 columns, three colours. The book's discriminator

@@ -9,7 +9,7 @@ import torch.nn.functional as F
 from torch import nn
 
 LATENT_DIM = 100
-# Keras' BatchNormalization() defaults, which the seed's generator keeps.
+# Keras' BatchNormalization() defaults, which the notes' generator keeps.
 KERAS_BN_MOMENTUM = 0.99
 KERAS_BN_EPSILON = 1e-3
 # Keras' optimizer='adam' defaults (PyTorch's Adam uses eps=1e-8).
@@ -41,7 +41,7 @@ def keras_momentum_to_torch(m: float) -> float:
 
 
 def make_generator(latent_dim: int = LATENT_DIM) -> nn.Sequential:
-    """The seed's Keras generator: seeds ``[B, latent_dim]`` -> images ``[B, 1, 28, 28]``.
+    """The notes' Keras generator: seeds ``[B, latent_dim]`` -> images ``[B, 1, 28, 28]``.
 
     Linear(latent_dim, 128*7*7), LeakyReLU(0.2), BatchNorm1d, reshape to (128, 7, 7),
     Upsample x2, Conv 5x5 -> 64 'same', BatchNorm2d, LeakyReLU(0.2), Upsample x2,
@@ -65,7 +65,7 @@ def make_generator(latent_dim: int = LATENT_DIM) -> nn.Sequential:
 
 
 def make_discriminator() -> nn.Sequential:
-    """The seed's Keras discriminator: ``[B, 1, 28, 28]`` -> ``[B, 1]``, a probability of "real".
+    """The notes' Keras discriminator: ``[B, 1, 28, 28]`` -> ``[B, 1]``, a probability of "real".
 
     Conv 5x5 stride 2 -> 64 'same', LeakyReLU(0.2), Dropout(0.3), Conv 5x5 stride 2 -> 128
     'same', LeakyReLU(0.2), Dropout(0.3), Flatten, Linear(6272, 1), Sigmoid.
@@ -104,7 +104,7 @@ def keras_param_count(model: nn.Module) -> tuple[int, int]:
 
 
 def scale_to_tanh(x_uint8: torch.Tensor) -> torch.Tensor:
-    """Pixels 0-255 to float32 in [-1, 1], as the seed does: ``(x - 127.5) / 127.5``.
+    """Pixels 0-255 to float32 in [-1, 1], as the notes do: ``(x - 127.5) / 127.5``.
 
     Values outside [0, 255] raise ``ValueError`` saying that 0-255 pixels were expected.
 
@@ -157,7 +157,7 @@ def train_step(
     g_opt: torch.optim.Optimizer,
     d_opt: torch.optim.Optimizer,
 ) -> StepLosses:
-    """One iteration of the seed's ``gan_train`` loop, with binary cross-entropy.
+    """One iteration of the notes' ``gan_train`` loop, with binary cross-entropy.
 
     1. D on ``real`` (already in [-1, 1]) with target 1, step ``d_opt``.
     2. D on ``G(z).detach()`` with target 0, step ``d_opt`` (or steps 1 and 2 as one step).

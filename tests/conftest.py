@@ -19,7 +19,7 @@ import pytest
 import torch
 from hypothesis import HealthCheck, Phase, settings
 
-from gankata.impl import IMPLS, ImplLoadError, impl_dir, load_impl
+from gankata.testkit.loader import IMPLS, ImplLoadError, impl_dir, load_impl
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -97,7 +97,7 @@ def kata(request: pytest.FixtureRequest) -> ModuleType:
     name = Path(str(request.node.path)).stem.removeprefix("test_")
     impl = getattr(request, "param", None) or _impls(request.config)[0]
     request.node.user_properties.append(("impl", Path(impl).name))
-    # gankata.report blames a failure on the kata when it passed through this file.
+    # gankata.testkit.report blames a failure on the kata when it passed through this file.
     request.node.user_properties.append(("kata_file", str(impl_dir(impl, ROOT) / f"{name}.py")))
     try:
         return load_impl(name, impl, ROOT)

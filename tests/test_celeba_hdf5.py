@@ -18,7 +18,7 @@ import torch
 from PIL import Image
 from torch.utils.data import DataLoader
 
-from gankata.testing import call, expect_error
+from gankata.testkit.assertions import call, expect_error
 
 H, W = 10, 8  # small faces, not square: a transposed picture would show as (8, 10, 3)
 N = 12  # more than 10, so that '10.jpg' and '11.jpg' exist and sort before '2.jpg'

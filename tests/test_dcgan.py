@@ -9,10 +9,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from gankata.data import load_mnist
-from gankata.testing import call, changed, expect_error, snapshot
+from gankata.testkit.assertions import call, changed, expect_error, snapshot
+from gankata.testkit.data import load_mnist
 
-# The seed's summary() tables (003_5cc849c8351635bb.txt).
+# The summary() tables of the Keras DCGAN study notes (a Korean textbook's MNIST model).
 G_TOTAL, G_TRAINABLE = 865_281, 852_609
 D_TOTAL = 212_865
 GAN_TOTAL = 1_078_146
@@ -149,12 +149,13 @@ def test_generator_layers_follow_the_keras_model(kata):
     head = ["Linear", "LeakyReLU", "BatchNorm1d"]
     tail = ["Upsample", "Conv2d", "BatchNorm2d", "LeakyReLU", "Upsample", "Conv2d", "Tanh"]
     shape_ok = len(kinds) == 11 and kinds[-7:] == tail
-    # The seed's code puts the LeakyReLU in the Dense layer, its summary() after the BatchNorm.
+    # The notes' code puts the LeakyReLU in the Dense layer, its summary() after the BatchNorm.
     head_ok = kinds[:3] in (head, ["Linear", "BatchNorm1d", "LeakyReLU"])
     assert shape_ok and head_ok, (
         f"G's layers are {kinds}; expected {head} (or BatchNorm1d before LeakyReLU, as the "
-        f"seed's summary() shows), the reshape, then {tail}: one PyTorch layer per Keras layer "
-        "(a Keras activation= argument becomes a layer of its own; UpSampling2D is nn.Upsample)."
+        f"DCGAN notes' summary() shows), the reshape, then {tail}: one PyTorch layer per Keras "
+        "layer (a Keras activation= argument becomes a layer of its own; UpSampling2D is "
+        "nn.Upsample)."
     )
     slopes = [layer.negative_slope for layer in G if isinstance(layer, nn.LeakyReLU)]
     assert slopes == [0.2, 0.2], (
@@ -224,9 +225,9 @@ def test_generator_batchnorm_momentum_is_translated_from_keras(kata):
     )
     momenta = [layer.momentum for layer in norms]
     assert all(m == pytest.approx(0.01, abs=1e-9) for m in momenta), (
-        f"G's BatchNorm momentum values are {momenta}; expected 0.01 for both. The seed "
-        "keeps Keras' default BatchNormalization(momentum=0.99), and Keras' momentum is the "
-        "weight of the OLD running statistic while PyTorch's is the weight of the NEW one: "
+        f"G's BatchNorm momentum values are {momenta}; expected 0.01 for both. The DCGAN "
+        "notes' G keeps Keras' default BatchNormalization(momentum=0.99), and Keras' momentum is "
+        "the weight of the OLD running statistic while PyTorch's is the weight of the NEW one: "
         "1 - 0.99 = 0.01 (keras_momentum_to_torch). PyTorch's own default is 0.1."
     )
 
@@ -292,7 +293,7 @@ def test_discriminator_layers_follow_the_keras_model(kata):
     slopes = [layer.negative_slope for layer in D if isinstance(layer, nn.LeakyReLU)]
     assert drops == [0.3, 0.3] and slopes == [0.2, 0.2], (
         f"D's Dropout rates are {drops} and LeakyReLU slopes {slopes}; expected Dropout(0.3) "
-        "and LeakyReLU(0.2) twice, as in the seed."
+        "and LeakyReLU(0.2) twice, as in the DCGAN notes."
     )
 
 
@@ -330,9 +331,10 @@ def test_param_count_of_a_frozen_model_has_nothing_trainable(kata):
 def test_param_count_of_the_generator_matches_keras_summary(kata):
     counts = kata.keras_param_count(_generator(kata))
     assert tuple(counts) == (G_TOTAL, G_TRAINABLE), (
-        f"keras_param_count(G) returned {counts!r}; the seed's summary() says Total params: "
-        f"865,281, Trainable params: 852,609. The 12,672 non-trainable ones are the BatchNorm "
-        "running_mean and running_var (2 x 6272 + 2 x 64); num_batches_tracked is not counted."
+        f"keras_param_count(G) returned {counts!r}; the DCGAN notes' summary() says Total "
+        "params: 865,281, Trainable params: 852,609. The 12,672 non-trainable ones are the "
+        "BatchNorm running_mean and running_var (2 x 6272 + 2 x 64); num_batches_tracked is "
+        "not counted."
     )
 
 
@@ -347,8 +349,8 @@ def test_param_count_of_the_discriminator_matches_keras_summary(kata):
     counts = kata.keras_param_count(D)
     assert tuple(counts) == (D_TOTAL, 0), (
         f"keras_param_count(D) after D.requires_grad_(False) returned {counts!r}; expected "
-        "(212865, 0), the seed's table after discriminator.trainable = False. Count as "
-        "trainable only the parameters with requires_grad."
+        "(212865, 0), the DCGAN notes' table after discriminator.trainable = False. Count "
+        "as trainable only the parameters with requires_grad."
     )
 
 
@@ -356,8 +358,8 @@ def test_param_count_of_the_gan_with_a_frozen_discriminator(kata):
     G, D = _generator(kata), _discriminator(kata)
     counts = kata.keras_param_count(nn.Sequential(G, D.requires_grad_(False)))
     assert tuple(counts) == (GAN_TOTAL, G_TRAINABLE), (
-        f"keras_param_count(nn.Sequential(G, frozen D)) returned {counts!r}; the seed's gan "
-        "summary() says Total params: 1,078,146, Trainable params: 852,609 (G's only)."
+        f"keras_param_count(nn.Sequential(G, frozen D)) returned {counts!r}; the DCGAN "
+        "notes' gan summary() says Total params: 1,078,146, Trainable params: 852,609 (G's only)."
     )
 
 
@@ -374,7 +376,7 @@ def test_scale_to_tanh_maps_0_to_minus_1_and_255_to_1(kata):
     ends = (float(scaled[0]), float(scaled[255]))
     assert ends == (-1.0, 1.0), (
         f"scale_to_tanh maps 0 and 255 to {ends}; expected (-1.0, 1.0): (x - 127.5) / 127.5, "
-        "as the seed does, to match G's Tanh. Dividing by 255 gives 0 to 1."
+        "as the DCGAN notes do, to match G's Tanh. Dividing by 255 gives 0 to 1."
     )
     expected = (pixels.float() - 127.5) / 127.5
     assert torch.allclose(scaled, expected, atol=1e-6), (
@@ -549,11 +551,11 @@ def test_train_step_losses_are_bce_with_real_1_fake_0_and_g_1(kata, batch):
     got = _step(kata, G, D, real, z, _sgd(G, 0.1), _sgd(D, 0.0))
     assert got.d_real == pytest.approx(d_real, abs=1e-5), (
         f"d_real is {got.d_real:.5f}; expected BCE(D(real), 1) = {d_real:.5f}: real images "
-        "get the target 1 (the seed's `true`)."
+        "get the target 1 (the DCGAN notes' `true`)."
     )
     assert got.d_fake == pytest.approx(d_fake, abs=1e-5), (
         f"d_fake is {got.d_fake:.5f}; expected BCE(D(G(z)), 0) = {d_fake:.5f}: fakes get "
-        "the target 0 when D learns (the seed's `fake`)."
+        "the target 0 when D learns (the DCGAN notes' `fake`)."
     )
     hint = ""
     if got.g == pytest.approx(-d_fake, abs=1e-5):
@@ -627,8 +629,8 @@ def test_train_step_freezes_d_for_gs_step_and_then_unfreezes_it(kata):
     learning = [i for i, (_, flags, _) in enumerate(calls) if all(flags)]
     order = ["G's step" if i in through_g else "D's step" for i in range(len(calls))]
     assert learning and max(learning) < through_g[0], (
-        "D must learn first (real, then detached fake) and G last, as in the seed's gan_train "
-        f"loop; D's calls in order were {order}."
+        "D must learn first (real, then detached fake) and G last, as in the DCGAN "
+        f"notes' gan_train loop; D's calls in order were {order}."
     )
     assert not changed(calls[through_g[0]][2], snapshot(D)), (
         f"D's parameters {changed(calls[through_g[0]][2], snapshot(D))} changed during G's "
@@ -637,8 +639,8 @@ def test_train_step_freezes_d_for_gs_step_and_then_unfreezes_it(kata):
     frozen = [name for name, p in D.named_parameters() if not p.requires_grad]
     assert not frozen, (
         f"After train_step D's parameters {frozen} still have requires_grad False; make D "
-        "trainable again after G's step (D.requires_grad_(True), the seed's "
-        "discriminator.trainable = True), or D never learns again."
+        "trainable again after G's step (D.requires_grad_(True), the DCGAN "
+        "notes' discriminator.trainable = True), or D never learns again."
     )
 
 

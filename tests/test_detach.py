@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from torch import nn
 
-from gankata.testing import call, changed, snapshot
+from gankata.testkit.assertions import call, changed, snapshot
 
 LOSSES = {"BCELoss": nn.BCELoss, "MSELoss": nn.MSELoss}
 

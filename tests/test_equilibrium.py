@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes
 from torch import nn
 
-from gankata.testing import call, expect_error
+from gankata.testkit.assertions import call, expect_error
 
 LN2 = math.log(2)
 LOG4 = math.log(4)
@@ -252,8 +252,8 @@ def test_value_function_at_the_equilibrium_is_minus_log_4(kata):
     seen = as_float(kata.value_function(half, half), "value_function")
     assert math.isclose(seen, -LOG4, abs_tol=1e-5), (
         f"value_function(all 0.5, all 0.5) is {seen:.6f}; expected -log 4 = {-LOG4:.6f}: "
-        "log(0.5) + log(1 - 0.5). (004_68ae8ee4dc215cfb.txt writes the second term as "
-        "1 - log D(G(z)); the 1 belongs inside the log: log(1 - D(G(z))).)"
+        "log(0.5) + log(1 - 0.5). (The vanilla PyTorch GAN code review writes the second "
+        "term as 1 - log D(G(z)); the 1 belongs inside the log: log(1 - D(G(z))).)"
     )
 
 

@@ -12,8 +12,7 @@ from hypothesis import strategies as st
 from torch import nn
 from torch.nn import functional as F
 
-from gankata.data import load_mnist
-from gankata.testing import (
+from gankata.testkit.assertions import (
     call,
     changed,
     check_optimiser,
@@ -21,6 +20,7 @@ from gankata.testing import (
     expect_error,
     snapshot,
 )
+from gankata.testkit.data import load_mnist
 
 # D alone, one real digit and one noise image at a time as in the book, default Adam lr.
 # Swept offline over 50 seeds: after 60 rounds D scored held-out real digits at least 0.955
@@ -512,7 +512,8 @@ def test_train_gan_rejects_pixels_below_0(kata, twelve):
         twelve * 2 - 1,
         1,
         why="train_gan(images in [-1, 1], 1) must raise ValueError: pixels must lie in [0, 1], "
-        "what G's Sigmoid can produce (004's tanh GAN scales to [-1, 1]; this one does not).",
+        "what G's Sigmoid can produce (the tanh GAN of the vanilla PyTorch GAN code review "
+        "scales to [-1, 1]; this one does not).",
     )
 
 

@@ -11,8 +11,8 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gankata.classifier import held_out_digits, load_digit_classifier
-from gankata.testing import call, expect_error
+from gankata.testkit.assertions import call, expect_error
+from gankata.testkit.classifier import held_out_digits, load_digit_classifier
 
 LN10 = math.log(10)
 

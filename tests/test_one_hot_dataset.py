@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from torch.utils.data import DataLoader
 
-from gankata.data import load_mnist
-from gankata.testing import call, expect_error
+from gankata.testkit.assertions import call, expect_error
+from gankata.testkit.data import load_mnist
 
 
 @pytest.fixture(scope="module")

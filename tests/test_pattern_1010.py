@@ -9,7 +9,7 @@ import pytest
 import torch
 from torch import nn
 
-from gankata.testing import (
+from gankata.testkit.assertions import (
     call,
     changed,
     check_optimiser,

@@ -12,7 +12,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from torch import nn
 
-from gankata.testing import call, expect_error
+from gankata.testkit.assertions import call, expect_error
 
 D = 100  # the book's seed size: generate_random_seed(100)
 

@@ -11,7 +11,7 @@ import torch
 from torch import nn
 from torch.func import functional_call
 
-from gankata.testing import call
+from gankata.testkit.assertions import call
 
 LR = 0.5  # large enough that every optimiser step visibly moves the parameters
 FEATURES, SEED_SIZE = 4, 2

@@ -12,8 +12,8 @@ import torch
 from PIL import Image
 from torch import nn
 
-from gankata.data import load_mnist
-from gankata.testing import call, changed, expect_error, snapshot
+from gankata.testkit.assertions import call, changed, expect_error, snapshot
+from gankata.testkit.data import load_mnist
 
 SGD_LR = 0.5  # the hand-computation tests step with plain SGD: update = -lr * gradient
 

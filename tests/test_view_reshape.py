@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from gankata.testing import call, expect_error
+from gankata.testkit.assertions import call, expect_error
 
 FACE = (218, 178, 3)
 FACE_VALUES = 218 * 178 * 3

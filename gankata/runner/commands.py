@@ -11,7 +11,7 @@
     gankata worker status|stop   the warm checker that makes a check take a second
     gankata demo mnist      train the book's MNIST GAN and write its pictures (--collapse:
                             the first version, which collapses to one digit)
-    gankata demo dcgan      train kata 11's DCGAN (the seed's Keras model) and write its samples
+    gankata demo dcgan      train kata 11's DCGAN (the Keras notes' model) and write its samples
     gankata notebook KATA   write a Jupyter workbook for KATA (--all: one for every kata)
 
 ``--lang ko`` (or ``GANKATA_LANG=ko``, or a Korean locale) makes the runner speak Korean: the
@@ -31,11 +31,11 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from gankata.curriculum import Kata, find_kata, load_curriculum
-from gankata.i18n import LANGUAGES, choose_language, current_language, t, use_language
-from gankata.impl import ImplLoadError, find_root
+from gankata.course.checkout import find_root
+from gankata.course.curriculum import Kata, find_kata, load_curriculum
+from gankata.course.naming import free_name
+from gankata.course.words import LANGUAGES, choose_language, current_language, t, use_language
 from gankata.runner import stubs, worker
-from gankata.runner.naming import free_name
 from gankata.runner.results import Verdict, read_sources, verdicts
 from gankata.runner.screen import (
     COMMAND,
@@ -48,6 +48,7 @@ from gankata.runner.screen import (
     show_table,
 )
 from gankata.runner.testrun import RunFailed
+from gankata.testkit.loader import ImplLoadError
 
 BACKUPS = Path(".gankata") / "backups"
 COMMANDS = ("list", "check", "hint", "watch", "reset", "restore", "worker", "demo", "notebook")
@@ -311,7 +312,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from gankata.demo import run_dcgan_demo, run_mnist_demo  # imports torch: only when asked
+    from gankata.demos import run_dcgan_demo, run_mnist_demo  # imports torch: only when asked
 
     if args.which == "dcgan" and args.collapse:
         raise UsageError(t("demo_collapse_dcgan"))

@@ -31,9 +31,9 @@ from typing import TYPE_CHECKING, NoReturn
 
 from rich.markup import escape
 
-from gankata.curriculum import Kata, find_kata, load_curriculum
-from gankata.i18n import choose_language, current_language, t, use_language
-from gankata.impl import find_root
+from gankata.course.checkout import find_root
+from gankata.course.curriculum import Kata, find_kata, load_curriculum
+from gankata.course.words import choose_language, current_language, t, use_language
 from gankata.runner.results import Verdict, verdicts
 from gankata.runner.screen import console, say_error, show_check, show_table
 from gankata.runner.testrun import CaseResult

@@ -16,7 +16,7 @@ import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from gankata.i18n import t
+from gankata.course.words import t
 from gankata.runner import stubs, testrun, worker
 from gankata.runner.fingerprints import fingerprint
 from gankata.runner.testrun import CaseResult, KataRun, freeze, in_learners_words, test_file
@@ -57,10 +57,11 @@ class Verdict:
 
 def harness_files(root: Path) -> list[Path]:
     """What every kata's verdict depends on besides its own file and tests: the kata tests'
-    conftest, the pytest configuration and gankata's modules that tests import (the runner's
-    own room is not among them: how a verdict is shown does not change it)."""
-    package = Path(__file__).resolve().parents[1]
-    return [root / "tests" / "conftest.py", root / "pyproject.toml", *sorted(package.glob("*.py"))]
+    conftest, the pytest configuration and the room that kata tests import (gankata.testkit).
+    The course's words, the runner, the demos and the maintainer's tools are not among them:
+    they do not change what a test says."""
+    testkit = Path(__file__).resolve().parents[1] / "testkit"
+    return [root / "tests" / "conftest.py", root / "pyproject.toml", *sorted(testkit.glob("*.py"))]
 
 
 def cache_key(root: Path, kata: str, source: bytes) -> str:

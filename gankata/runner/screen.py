@@ -15,8 +15,8 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
-from gankata.curriculum import Kata
-from gankata.i18n import DEFAULT, current_language, t
+from gankata.course.curriculum import Kata
+from gankata.course.words import DEFAULT, current_language, t
 from gankata.runner.results import Verdict
 from gankata.runner.testrun import CaseResult
 
@@ -148,7 +148,7 @@ def show_check(
     console.print(Panel(escape(kata.summary), title=summary_title, title_align="left"))
     if current_language() != DEFAULT:
         console.print(hint_panel(kata, 1))
-    console.print(t("lesson_pointer", stub=kata.stub, seed=escape(kata.seed)))
+    console.print(t("lesson_pointer", stub=kata.stub, source=escape(kata.source)))
     stuck = "stuck_cell" if cell else "stuck_verbose" if verbose else "stuck"
     console.print(t(stuck, command=COMMAND, kata=kata.name))
     return False

@@ -4,17 +4,15 @@
 and how many tests it has. With it the runner knows, without git and without running a
 test, that a file is still the stub ("not started"), and ``reset`` finds the stub's exact
 bytes in any clone's object store, whatever the learner committed since, in a fork, or with
-no ``origin`` at all. A maintainer who edits a stub runs ``python -m gankata.runner.stubs``
-(a harness test fails until they do).
+no ``origin`` at all. A maintainer who edits a stub or its tests runs ``gankata dev sync``,
+which rewrites it (a harness test fails until they do).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
 import subprocess
-import sys
 from pathlib import Path
 
 REGISTRY = Path(__file__).with_name("stubs.json")
@@ -52,35 +50,3 @@ def original_stub(root: Path, kata: str) -> bytes:
     if shown.returncode != 0 or blob_id(shown.stdout) != blob:
         raise StubNotFound(blob)
     return shown.stdout
-
-
-def count_tests(root: Path, kata: str) -> int:
-    """How many tests ``tests/test_<kata>.py`` collects (one implementation)."""
-    listed = subprocess.run(
-        [sys.executable, "-m", "pytest", f"tests/test_{kata}.py", "--collect-only", "-q"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    found = re.search(r"(\d+) tests? collected", listed.stdout)
-    if found is None:
-        raise RuntimeError(f"pytest did not say how many tests it collected:\n{listed.stdout}")
-    return int(found.group(1))
-
-
-def build(root: Path) -> dict[str, dict]:
-    """The registry for the stubs now in ``root/katas``."""
-    return {
-        path.stem: {"blob": blob_id(path.read_bytes()), "tests": count_tests(root, path.stem)}
-        for path in sorted((root / "katas").glob("*.py"))
-    }
-
-
-def render(entries: dict[str, dict]) -> str:
-    return json.dumps(entries, indent=1, sort_keys=True) + "\n"
-
-
-if __name__ == "__main__":
-    REGISTRY.write_text(render(build(Path(__file__).resolve().parents[2])), encoding="utf-8")
-    print(f"wrote {REGISTRY}")

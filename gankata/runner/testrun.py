@@ -22,12 +22,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from gankata.i18n import t
-from gankata.impl import FOLDER_PACKAGE
+from gankata.course.words import t
+from gankata.testkit.loader import FOLDER_PACKAGE
 
 # Per test: long enough for a short training run on a 2-core laptop, short enough that
 # a learner's infinite loop ends before they give up on the workshop. After one test of a
-# kata times out, its remaining tests are not run (gankata.report).
+# kata times out, its remaining tests are not run (gankata.testkit.report).
 TEST_TIMEOUT_S = float(os.environ.get("GANKATA_TEST_TIMEOUT", 30))
 
 
@@ -89,10 +89,10 @@ def pytest_command(
     files: Sequence[str], impls: Sequence[str], report: Path, timeout: float | None = None
 ) -> list[str]:
     """pytest's arguments (after ``python -m pytest``): ``files`` against ``impls``, each
-    test's verdict written to ``report`` by the gankata.report plugin, each test stopped
+    test's verdict written to ``report`` by the gankata.testkit.report plugin, each test stopped
     after ``timeout`` seconds (default ``TEST_TIMEOUT_S``)."""
     timeout = timeout or TEST_TIMEOUT_S
-    # --tb=line: gankata.report writes the traceback a learner reads, far faster than pytest.
+    # --tb=line: gankata.testkit.report writes the traceback a learner reads, far faster.
     command = [*files, "-q", "-p", "no:cacheprovider", "--tb=line", "-o", f"timeout={timeout}"]
     command += [f"--gankata-report={report}"]
     return command + [f"--impl={impl}" for impl in impls]

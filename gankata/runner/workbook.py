@@ -2,7 +2,8 @@
 
 ``gankata notebook KATA`` (or ``--all``) writes them with :func:`write_workbooks`: the
 lesson, ``%load_ext gankata``, the ``%%kata`` cell holding the stub, the hints folded away,
-and the picture of ``workbook.toml``. nbformat is imported only when a workbook is written.
+and the kata's picture (its card's caption, ``course/pictures/<kata>.py``'s code).
+nbformat is imported only when a workbook is written.
 """
 
 from __future__ import annotations
@@ -12,14 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gankata.curriculum import Kata
-from gankata.i18n import DEFAULT, current_language, t
+from gankata.course.curriculum import Kata
+from gankata.course.naming import free_name
+from gankata.course.words import DEFAULT, current_language, t
 from gankata.runner.magic import MAGIC
-from gankata.runner.naming import free_name
 from gankata.runner.screen import UsageError
-from gankata.tomlfile import read_toml
 
-PICTURES = Path(__file__).resolve().parents[1] / "workbook.toml"
 SETUP_CELL = Path(__file__).with_name("setup_cell.py")
 
 
@@ -31,33 +30,16 @@ class Written:
     backup: Path | None = None
 
 
-@dataclass(frozen=True)
-class Picture:
-    """A picture cell of ``workbook.toml``: what it shows, in one language, and its code."""
-
-    kata: str
-    caption: str
-    code: str
-
-
-def load_pictures(language: str = DEFAULT, path: Path = PICTURES) -> dict[str, Picture]:
-    """Each kata's picture, its caption in ``language`` (katas without one are absent)."""
-    return {
-        entry["kata"]: Picture(entry["kata"], entry[language], entry["code"].strip())
-        for entry in read_toml(path)["picture"]
-    }
-
-
 def magic_line(kata: Kata, language: str) -> str:
     """The workbook's ``%%kata`` line: the kata, and the language when it is not English."""
     line = f"%%{MAGIC} {kata.name}"
     return line if language == DEFAULT else f"{line} --lang {language}"
 
 
-def build_workbook(root: Path, kata: Kata, language: str, picture: Picture | None) -> Any:
+def build_workbook(root: Path, kata: Kata, language: str) -> Any:
     """The workbook of ``kata`` as an nbformat v4 notebook (``kata`` carries its own words).
 
-    Cells: the title, summary and seed; the setup cell (:func:`setup_code`);
+    Cells: the title, summary and source; the setup cell (:func:`setup_code`);
     ``%load_ext gankata``; the ``%%kata`` cell holding
     katas/<name>.py exactly (its docstring is the lesson, and the exact text is what lets the
     results cache of `gankata check` answer for an untouched stub); the hints, each folded
@@ -75,10 +57,10 @@ def build_workbook(root: Path, kata: Kata, language: str, picture: Picture | Non
         v4.new_code_cell(f"{magic_line(kata, language)}\n{stub}", id="kata"),
         v4.new_markdown_cell(_hints(kata), id="hints"),
     ]
-    if picture is not None:
-        caption = f"{t('workbook_pictures')}\n\n{picture.caption}"
+    if kata.picture is not None:
+        caption = f"{t('workbook_pictures')}\n\n{kata.caption}"
         cells.append(v4.new_markdown_cell(caption, id="picture-caption"))
-        cells.append(v4.new_code_cell(picture.code, id="picture"))
+        cells.append(v4.new_code_cell(kata.picture.code.rstrip("\n"), id="picture"))
     return v4.new_notebook(
         cells=cells,
         metadata={
@@ -104,8 +86,8 @@ def setup_code(source: str) -> str:
 
 def _lesson(kata: Kata) -> str:
     title = t("workbook_heading", number=kata.number, title=kata.title)
-    seed = t("workbook_seed", seed=kata.seed)
-    return f"# {title}\n\n{kata.summary}\n\n{seed}\n\n{t('workbook_how')}"
+    source = t("workbook_source", source=kata.source)
+    return f"# {title}\n\n{kata.summary}\n\n{source}\n\n{t('workbook_how')}"
 
 
 def _hints(kata: Kata) -> str:
@@ -132,12 +114,11 @@ def write_workbooks(root: Path, katas: list[Kata], out: Path) -> list[Written]:
         raise UsageError(t("notebook_needs_nbformat")) from None
 
     language = current_language()
-    pictures = load_pictures(language)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for kata in katas:
-        notebook = build_workbook(root, kata, language, pictures.get(kata.name))
+        notebook = build_workbook(root, kata, language)
         nbformat.validate(notebook)
         text = nbformat.writes(notebook) + "\n"
         written.append(_write_keeping_backup(out / kata.workbook(language), text))

@@ -42,7 +42,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from gankata.i18n import current_language, t, use_language
+from gankata.course.words import current_language, t, use_language
 from gankata.runner import fingerprints, testrun
 from gankata.runner.testrun import (
     CaseResult,
@@ -81,13 +81,12 @@ PRELOAD = (
     "pytest",
     "hypothesis",
     "hypothesis.extra.numpy",
-    "gankata.classifier",
-    "gankata.data",
-    "gankata.devices",
-    "gankata.impl",
-    "gankata.plots",
-    "gankata.report",
-    "gankata.testing",
+    "gankata.testkit.classifier",
+    "gankata.testkit.data",
+    "gankata.testkit.devices",
+    "gankata.testkit.loader",
+    "gankata.testkit.report",
+    "gankata.testkit.assertions",
 )
 
 
@@ -98,11 +97,16 @@ class WorkerUnavailable(Exception):
 # ## Where the worker lives, and whether it is the right one
 
 
+# What a worker imports: the demos and the maintainer's tools are never loaded in it.
+LOADED_ROOMS = ("course", "testkit", "runner")
+
+
 def fingerprint(root: Path) -> str:
     """Everything the worker has loaded that can change a verdict: if any of it changes, a
     worker started before the change is stale."""
     package = Path(__file__).resolve().parents[1]
-    files = [*sorted(package.rglob("*.py")), root / "pyproject.toml"]
+    loaded = [path for room in LOADED_ROOMS for path in sorted((package / room).glob("*.py"))]
+    files = [*loaded, package / "course" / "words.toml", root / "pyproject.toml"]
     return fingerprints.fingerprint(files, str(PROTOCOL), sys.executable)
 
 

@@ -116,7 +116,7 @@ def notebook_shell(monkeypatch, capsys):
     interactiveshell = pytest.importorskip(
         "IPython.core.interactiveshell", reason="notebook mode needs gan-katas[notebook]"
     )
-    from gankata.i18n import use_language
+    from gankata.course.words import use_language
     from gankata.runner import screen
 
     # Rich would wrap the result table at pytest's captured width and split the words tested.

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
 from pathlib import Path
-
-from gankata import bench_report
+from types import ModuleType
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def _load_report() -> ModuleType:
+    """bench/report.py, loaded from its file: ``bench`` is a folder of the checkout, not an
+    installed package, and pytest puts only tests/harness on the path here."""
+    spec = importlib.util.spec_from_file_location("bench_report", ROOT / "bench" / "report.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+bench_report = _load_report()
 
 
 def _bench(group: str, **info: object) -> dict:

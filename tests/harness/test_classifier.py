@@ -1,4 +1,4 @@
-"""gankata.classifier: the digit reader that judges mode collapse, trained once and cached."""
+"""gankata.testkit.classifier: the digit reader that judges mode collapse, trained and cached."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import torch
 
-from gankata import classifier as module
-from gankata.classifier import DigitClassifier, held_out_digits, load_digit_classifier
+from gankata.testkit import classifier as module
+from gankata.testkit.classifier import DigitClassifier, held_out_digits, load_digit_classifier
 
 
 def test_reads_held_out_digits_with_at_least_95_percent_accuracy():

@@ -1,4 +1,5 @@
-"""The manifest, the katas on disk and the README agree; stubs and solutions share an API."""
+"""The course order, the cards, the katas on disk and the README agree; stubs and solutions
+share an API."""
 
 from __future__ import annotations
 
@@ -8,42 +9,37 @@ from pathlib import Path
 
 import pytest
 
-from gankata.curriculum import find_kata, load_curriculum, markdown_table
-from gankata.impl import load_impl
+from gankata.course.curriculum import find_kata, load_curriculum
+from gankata.dev import check, numbering
+from gankata.dev.sync import kata_table
+from gankata.testkit.loader import load_impl
 
 ROOT = Path(__file__).resolve().parents[2]
 CURRICULUM = load_curriculum()
 NAMES = [k.name for k in CURRICULUM]
 
 
-def test_every_kata_in_the_manifest_has_a_stub_a_solution_and_tests():
-    missing = [
-        path
-        for kata in CURRICULUM
-        for path in (kata.stub, kata.solution, kata.tests)
-        if not (ROOT / path).is_file()
-    ]
-    assert not missing, f"gankata/curriculum.toml lists katas whose files are missing: {missing}"
+def test_every_kata_of_the_course_has_its_four_files_and_nothing_else_is_there():
+    problems = check.layout_problems(ROOT)
+    assert not problems, "course.toml and the files disagree:\n" + "\n".join(problems)
 
 
-def test_nothing_exists_outside_the_manifest():
-    on_disk = {
-        *(f"katas/{p.name}" for p in (ROOT / "katas").glob("*.py")),
-        *(f"solutions/{p.name}" for p in (ROOT / "solutions").glob("*.py")),
-        *(f"tests/{p.name}" for p in (ROOT / "tests").glob("test_*.py")),
-    }
-    listed = {path for k in CURRICULUM for path in (k.stub, k.solution, k.tests)}
-    assert on_disk <= listed, (
-        f"These files belong to no kata in gankata/curriculum.toml: {sorted(on_disk - listed)}. "
-        "Add the kata to the manifest (or move a test of gankata itself to tests/harness/)."
-    )
+def test_every_card_has_every_text_in_every_language_and_its_picture():
+    problems = check.card_problems()
+    assert not problems, "the cards are incomplete:\n" + "\n".join(problems)
 
 
-def test_names_are_unique_and_every_kata_has_one_to_three_hints():
-    assert len(set(NAMES)) == len(NAMES), f"duplicate kata names in the manifest: {NAMES}"
-    for kata in CURRICULUM:
-        assert len(kata.hints) in (1, 2, 3), f"{kata.name} has {len(kata.hints)} hints; give 1-3."
-        assert kata.title and kata.seed, f"{kata.name} needs a title and a seed source."
+def test_every_kata_shows_its_own_number_from_the_course_order():
+    problems = check.numbering_problems(ROOT)
+    assert not problems, "numbers that disagree with course.toml:\n" + "\n".join(problems)
+
+
+def test_a_kata_out_of_place_is_named_with_the_line_and_the_fix():
+    stub = (ROOT / "katas" / "step_order.py").read_text(encoding="utf-8")
+    moved = numbering.renumber_mentions(stub, {4: 5})
+    wrong = numbering.wrong_numbers(moved, "stub", 4)
+    assert wrong and {w.found for w in wrong} == {5}, f"kata 4 renumbered to 5 gives {wrong}"
+    assert numbering.renumber_own(moved, "stub", 4) == stub, "sync must put the number back"
 
 
 def test_find_kata_by_name_or_number_and_a_clear_error_otherwise():
@@ -53,13 +49,24 @@ def test_find_kata_by_name_or_number_and_a_clear_error_otherwise():
         find_kata("no_such_kata", CURRICULUM)
 
 
-def test_readme_lists_the_katas_of_the_manifest():
+def test_readme_lists_the_katas_of_the_course():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     found = re.search(r"<!-- katas:start -->\n(.*?)\n<!-- katas:end -->", readme, re.S)
     assert found, "README.md needs the kata table between <!-- katas:start/end --> markers."
-    assert found.group(1).strip() == markdown_table(CURRICULUM), (
-        "README.md's kata table differs from gankata/curriculum.toml; regenerate it with "
-        "`python -m gankata.curriculum`."
+    assert found.group(1).strip() == kata_table(CURRICULUM), (
+        "README.md's kata table differs from the course's cards; run `gankata dev sync`."
+    )
+
+
+def test_no_lesson_or_generated_file_cites_a_seed_file_by_its_hashed_name():
+    hashed = re.compile(r"\b0\d\d_[0-9a-f]{16}\.txt")
+    files = [ROOT / "README.md", *ROOT.glob("docs/*.md"), *ROOT.glob("katas/*.py")]
+    files += [*ROOT.glob("solutions/*.py"), *ROOT.glob("tests/test_*.py")]
+    files += [*ROOT.glob("gankata/**/*.py"), *ROOT.glob("gankata/**/*.toml")]
+    cited = [str(p.relative_to(ROOT)) for p in files if hashed.search(p.read_text("utf-8"))]
+    assert not cited, (
+        f"{cited} cite the seed notes by hashed file names, which learners do not have: name "
+        "the book's chapter or the study notes' topic instead"
     )
 
 

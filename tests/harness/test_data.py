@@ -1,4 +1,4 @@
-"""gankata.data: the embedded digits, OpenML and torchvision, and clear errors offline."""
+"""gankata.testkit.data: the embedded digits, OpenML and torchvision, and clear errors offline."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import sklearn.datasets
 import torch
 from sklearn.utils import Bunch
 
-from gankata import data
-from gankata.data import DataUnavailableError, load_mnist
-from gankata.devices import pick_device
+from gankata.testkit import data
+from gankata.testkit.data import DataUnavailableError, load_mnist
+from gankata.testkit.devices import pick_device
 
 
 def test_embedded_digits_are_5000_real_uint8_images_500_per_class():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,11 +11,10 @@ import pytest
 import torch
 from PIL import Image
 
-from gankata import demo
-from gankata.demo import run_dcgan_demo, run_mnist_demo
-from gankata.devices import THREADS_ENV, small_model_threads, torch_threads
+from gankata.course.curriculum import load_curriculum
+from gankata.demos import loop, mnist, run_dcgan_demo, run_mnist_demo
 from gankata.runner import commands
-from gankata.tomlfile import read_toml
+from gankata.testkit.devices import THREADS_ENV, small_model_threads, torch_threads
 
 ROOT = Path(__file__).resolve().parents[2]
 PICTURES = ("samples.png", "losses.png", "latent_walk.png", "seed_experiments.png")
@@ -48,7 +48,7 @@ def test_a_short_run_writes_the_pictures_and_the_report(in_checkout, tmp_path, c
 
 
 def test_a_second_run_never_writes_into_the_first(in_checkout, tmp_path, monkeypatch):
-    monkeypatch.setattr("gankata.runner.naming.datetime", _FrozenTime)
+    monkeypatch.setattr("gankata.course.naming.datetime", _FrozenTime)
     first = run_mnist_demo(out=tmp_path, steps=2, batch_size=2, show_progress=False)
     second = run_mnist_demo(out=tmp_path, steps=2, batch_size=2, show_progress=False)
     assert first != second and (first / "report.txt").exists()
@@ -70,6 +70,104 @@ def test_the_cli_says_when_the_learners_kata_is_unfinished(in_checkout, tmp_path
     out = capsys.readouterr().out
     assert code == 2
     assert "not finished" in out and "--impl solutions" in out
+
+
+# ## One loop: the MNIST demo trains through kata 4's gan_step
+
+
+@pytest.mark.parametrize("collapse", [False, True], ids=["improved", "collapse"])
+def test_the_mnist_demo_trains_only_through_kata_4s_gan_step(
+    in_checkout, tmp_path, monkeypatch, collapse
+):
+    mine = tmp_path / "mine"
+    shutil.copytree(in_checkout / "solutions", mine)
+    loaded: dict[str, str] = {}
+    calls: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
+    first: dict[str, dict[str, torch.Tensor]] = {}
+    networks: dict[str, torch.nn.Module] = {}
+    load_impl = mnist.load_impl
+    StepLosses = load_impl("step_order", "solutions", in_checkout).StepLosses
+
+    def gan_step(D, G, real, z, d_opt, g_opt, loss_fn):
+        # Trains nothing: if the networks change, something other than gan_step trained them.
+        if not calls:
+            networks.update(D=D, G=G)
+            first.update({name: _copy(net) for name, net in networks.items()})
+        calls.append((tuple(real.shape), tuple(z.shape)))
+        return StepLosses(0.125, 0.375, 0.75)
+
+    def loading(name, impl, root):
+        loaded[name] = impl
+        module = load_impl(name, impl, root)
+        if name == "step_order":
+            module.gan_step = gan_step  # a fresh module per load: nothing else sees the fake
+        return module
+
+    monkeypatch.setattr(mnist, "load_impl", loading)
+    torch.manual_seed(0)
+    run = run_mnist_demo(
+        out=tmp_path / "runs",
+        collapse=collapse,
+        steps=3,
+        batch_size=4,
+        impl=str(mine),
+        show_progress=False,
+    )
+    assert loaded.get("step_order") == str(mine), (
+        f"the demo should load step_order from the impl it was given, {mine}: {loaded}"
+    )
+    assert set(loaded.values()) == {str(mine)}, f"every kata from one impl: {loaded}"
+    seed = (4, 1) if collapse else (4, 100)
+    assert calls == [((4, 784), seed)] * 3, (
+        f"3 steps of batch 4 should be 3 calls of gan_step with real [4, 784] and seeds "
+        f"{list(seed)}: {calls}"
+    )
+    for name, net in networks.items():
+        for key, value in _copy(net).items():
+            assert torch.equal(value, first[name][key]), (
+                f"{name}.{key} changed although gan_step trained nothing: a second loop trains"
+            )
+    report = (run / "report.txt").read_text()
+    assert "loss over the last 1 steps: D 0.250, G 0.750" in report, (
+        f"the loss history should be gan_step's losses (D: the mean of 0.125 and 0.375):\n{report}"
+    )
+
+
+def _copy(net: torch.nn.Module) -> dict[str, torch.Tensor]:
+    return {key: value.detach().clone() for key, value in net.state_dict().items()}
+
+
+@pytest.mark.parametrize("extra", [[], ["--collapse"]], ids=["improved", "collapse"])
+def test_the_cli_says_the_mnist_demo_needs_kata_4(in_checkout, tmp_path, capsys, extra):
+    mine = tmp_path / "mine"
+    shutil.copytree(in_checkout / "solutions", mine)
+    shutil.copy(in_checkout / "katas" / "step_order.py", mine / "step_order.py")
+    out = tmp_path / "runs"
+    code = commands.main(
+        ["demo", "mnist", "--impl", str(mine), "--steps", "2", "--out", str(out), *extra]
+    )
+    words = " ".join(capsys.readouterr().out.split())
+    assert code == 2, words
+    assert "trains through kata 4's gan_step" in words and "finish kata 4 first" in words, words
+    assert "Kata 4.2: gan_step" in words and "demo mnist --impl solutions" in words, words
+    assert "Traceback" not in words, words
+    assert not out.exists(), "a demo that could not train writes nothing"
+
+
+def test_a_kata_that_gan_step_calls_speaks_for_itself(in_checkout, tmp_path, capsys):
+    mine = tmp_path / "mine"
+    shutil.copytree(in_checkout / "solutions", mine)
+    with (mine / "mnist_gan.py").open("a", encoding="utf-8") as source:
+        source.write(
+            "\n\ndef _unfinished(self, inputs):\n"
+            '    raise NotImplementedError("Need to implement for Kata 7.3: Generator.forward")'
+            "\n\n\nGenerator.forward = _unfinished\n"
+        )
+    out = tmp_path / "runs"
+    code = commands.main(["demo", "mnist", "--impl", str(mine), "--steps", "2", "--out", str(out)])
+    words = " ".join(capsys.readouterr().out.split())
+    assert code == 2 and "Kata 7.3: Generator.forward" in words, words
+    assert "kata 4's gan_step" not in words, f"G's stub is kata 7's, not kata 4's: {words}"
 
 
 def test_the_cli_refuses_zero_steps(in_checkout, tmp_path, capsys):
@@ -126,16 +224,17 @@ def test_the_cli_says_when_the_learners_dcgan_kata_is_unfinished(in_checkout, tm
 
 @pytest.fixture
 def threads_seen(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """torch's thread count at every training step of a demo (both demos draw from _batches)."""
+    """torch's thread count at every training step of a demo (both demos train through
+    loop.train, which draws each step's batch from loop.batches)."""
     seen: list[int] = []
-    batches = demo._batches
+    batches = loop.batches
 
     def counting(*args):
         for batch in batches(*args):
             seen.append(torch.get_num_threads())
             yield batch
 
-    monkeypatch.setattr(demo, "_batches", counting)
+    monkeypatch.setattr(loop, "batches", counting)
     for name in (THREADS_ENV, "OMP_NUM_THREADS"):
         monkeypatch.delenv(name, raising=False)
     return seen
@@ -238,17 +337,18 @@ def _calls_outside_torch_threads(code: str) -> tuple[list[str], list[str]]:
 
 
 def test_every_picture_cell_that_trains_does_it_inside_torch_threads():
-    pictures = read_toml(ROOT / "gankata" / "workbook.toml")["picture"]
     training = {}
-    for picture in pictures:
-        calls, outside = _calls_outside_torch_threads(picture["code"])
+    for kata in load_curriculum():
+        if kata.picture is None:
+            continue
+        calls, outside = _calls_outside_torch_threads(kata.picture.code)
         if calls:
-            training[picture["kata"]] = calls
+            training[kata.name] = calls
         assert not outside, (
-            f"the picture cell of {picture['kata']} trains outside `with torch_threads():` "
+            f"the picture cell of {kata.name} trains outside `with torch_threads():` "
             f"({', '.join(outside)}): in a Jupyter kernel torch uses one thread per core, and "
             "for these small networks a second thread made kata 7's picture take 98 s instead "
-            "of 8 s on a busy 2-core machine. Write `from gankata.devices import "
+            "of 8 s on a busy 2-core machine. Write `from gankata.testkit.devices import "
             "torch_threads` and train inside `with torch_threads():`, which also gives the "
             "kernel its own count back."
         )

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import re
-import string
 
 import pytest
 
-from gankata.curriculum import MANIFEST, load_curriculum, load_translation
-from gankata.i18n import LANGUAGES, choose_language, messages, t, use_language
+from gankata.course.cards import TEXTS, read_card
+from gankata.course.curriculum import load_curriculum
+from gankata.course.tomlfile import read_toml
+from gankata.course.words import LANGUAGES, WORDS, choose_language, t, use_language
+from gankata.dev import check
 from gankata.runner import commands, screen
-from gankata.tomlfile import read_toml
 
 ENGLISH = load_curriculum()
 HANGUL = re.compile("[\uac00-\ud7a3]")
-
-
-def placeholders(text: str) -> set[str]:
-    return {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
 
 
 @pytest.fixture(autouse=True)
@@ -54,44 +51,29 @@ def test_a_language_gankata_does_not_speak_is_a_clear_error(flag, environ):
 
 
 def test_every_message_exists_in_every_language_with_the_same_placeholders():
-    words = messages()
-    assert set(words) == set(LANGUAGES), f"messages.toml has tables {sorted(words)}"
-    english = words["en"]
-    for language in LANGUAGES:
-        assert set(words[language]) == set(english), (
-            f"messages.toml [{language}] lacks {sorted(set(english) - set(words[language]))} "
-            f"and has extra {sorted(set(words[language]) - set(english))}"
-        )
-        for key, text in words[language].items():
-            wanted = placeholders(english[key])
-            assert placeholders(text) == wanted, (
-                f"[{language}] {key} uses {placeholders(text)}; the English uses {wanted}"
-            )
+    problems = check.words_problems()
+    assert not problems, "words.toml is incomplete:\n" + "\n".join(problems)
 
 
-def test_every_english_kata_has_a_summary():
-    for kata in ENGLISH:
-        assert kata.summary.strip(), f"{kata.name} in curriculum.toml needs a summary"
-
-
-@pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "en"])
-def test_every_kata_is_translated_with_as_many_hints(language):
-    translated = load_translation(language)
-    names = [k.name for k in ENGLISH]
-    missing, unknown = set(names) - set(translated), set(translated) - set(names)
-    assert not missing and not unknown, (
-        f"curriculum.{language}.toml should translate exactly the katas of curriculum.toml: "
-        f"missing {sorted(missing)}, unknown {sorted(unknown)}"
+def test_a_missing_translation_or_placeholder_is_named(tmp_path):
+    words = tmp_path / "words.toml"
+    words.write_text(
+        '[greet]\nen = "hello {name}"\nko = "안녕 {nmae}"\n\n[bye]\nen = "bye"\n', "utf-8"
     )
-    for kata in ENGLISH:
-        entry = translated[kata.name]
-        for field in ("title", "summary"):
-            assert entry.get(field, "").strip(), f"{kata.name} has no {language} {field}"
-        assert len(entry.get("hints", [])) == len(kata.hints), (
-            f"{kata.name} has {len(kata.hints)} English hints but {len(entry.get('hints', []))} "
-            f"in curriculum.{language}.toml: translate every hint, in the same order"
-        )
-    assert set(read_toml(MANIFEST.with_name(f"curriculum.{language}.toml"))) == {"kata"}
+    problems = check.words_problems(words)
+    assert any("[greet]" in p and "nmae" in p for p in problems), problems
+    assert any("[bye] has no ko text" in p for p in problems), problems
+
+
+def test_every_text_has_one_shape_a_table_of_languages():
+    for kata in load_curriculum():
+        card = read_card(kata.name)
+        tables = [card[name] for name in TEXTS] + card["hint"] + card.get("mistake", [])
+        tables += [card["picture"]] if "picture" in card else []
+        for table in tables:
+            assert set(LANGUAGES) <= set(table), f"{kata.name}: {table} lacks a language"
+    for key, text in read_toml(WORDS).items():
+        assert set(text) == set(LANGUAGES), f"words.toml [{key}] has {sorted(text)}"
 
 
 def test_the_korean_curriculum_is_korean():

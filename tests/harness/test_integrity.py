@@ -7,14 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from gankata.curriculum import find_kata, load_curriculum
-from gankata.integrity import Mistake, apply_mistake, check_kata, load_mistakes, names_it
+from gankata.course.cards import Mistake
+from gankata.course.curriculum import find_kata, load_curriculum
+from gankata.dev.integrity import apply_mistake, check_kata, names_it
 from gankata.runner.testrun import CaseResult
 
 ROOT = Path(__file__).resolve().parents[2]
+MISTAKES = [m for kata in load_curriculum() for m in kata.mistakes]
 
 
-@pytest.mark.parametrize("mistake", load_mistakes(), ids=lambda m: f"{m.kata}: {m.mistake}")
+@pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: f"{m.kata}: {m.mistake}")
 def test_every_catalogued_mistake_still_applies_to_its_solution(mistake):
     assert mistake.kata in {k.name for k in load_curriculum()}, f"{mistake.kata} is no kata"
     solution = (ROOT / "solutions" / f"{mistake.kata}.py").read_text(encoding="utf-8")
@@ -24,14 +26,14 @@ def test_every_catalogued_mistake_still_applies_to_its_solution(mistake):
 
 def test_every_kata_has_at_least_four_catalogued_mistakes():
     counts = {k.name: 0 for k in load_curriculum()}
-    for mistake in load_mistakes():
+    for mistake in MISTAKES:
         counts[mistake.kata] += 1
     assert all(n >= 4 for n in counts.values()), f"mistakes per kata: {counts}"
 
 
 @pytest.mark.parametrize("source", ["x = 1\n", "x = 2\nx = 2\n"], ids=["absent", "twice"])
 def test_an_edit_that_does_not_apply_exactly_once_is_an_error(source):
-    mistake = Mistake("k", "sets x to 3", "x = 2", "x = 3", ("x",))
+    mistake = Mistake("k", {"en": "sets x to 3"}, "x = 2", "x = 3", ("x",))
     with pytest.raises(ValueError, match="exactly once"):
         apply_mistake(source, mistake)
 
@@ -48,7 +50,7 @@ def test_the_check_fails_a_solved_stub_and_an_uncaught_mistake(checkout):
     kata = find_kata("one_hot_dataset", load_curriculum())
     shutil.copy(checkout / kata.solution, checkout / kata.stub)
     harmless = Mistake(
-        kata.name, "renames a local", "pixels = torch", "px = pixels = torch", ("x",)
+        kata.name, {"en": "renames a local"}, "pixels = torch", "px = pixels = torch", ("x",)
     )
     verdicts = {v.check: v for v in check_kata(checkout, kata, [harmless])}
     assert not verdicts["every test fails on the stub"].ok

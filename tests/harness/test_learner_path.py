@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from gankata.curriculum import load_curriculum
-from gankata.i18n import LANG_ENV, LANGUAGES, messages
+from gankata.course.curriculum import load_curriculum
+from gankata.course.words import LANG_ENV, LANGUAGES, messages
 
 CURRICULUM = load_curriculum()
 NAMES = [k.name for k in CURRICULUM]

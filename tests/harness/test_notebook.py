@@ -13,10 +13,9 @@ import pytest
 nbformat = pytest.importorskip("nbformat", reason="notebook mode needs gankata[notebook]")
 pytest.importorskip("IPython.core.interactiveshell", reason="notebook mode needs gankata[notebook]")
 
-from gankata.curriculum import load_curriculum  # noqa: E402
-from gankata.i18n import messages  # noqa: E402
+from gankata.course.curriculum import load_curriculum  # noqa: E402
 from gankata.runner import commands, screen  # noqa: E402
-from gankata.runner.workbook import load_pictures, write_workbooks  # noqa: E402
+from gankata.runner.workbook import write_workbooks  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 CURRICULUM = load_curriculum()
@@ -62,10 +61,12 @@ def test_a_workbook_fails_on_its_stub_passes_on_the_solution_and_draws(
         f"with the solution pasted in, the %%kata cell must report a pass:\n{out}"
     )
 
-    picture = load_pictures("en").get(kata.name)
+    picture = kata.picture
     if picture is None:
         return  # this kata has no picture; the stub and solution checks above still ran
-    assert notebook_cells[-1].source == picture.code, "the workbook ends with its picture cell"
+    assert notebook_cells[-1].source == picture.code.rstrip("\n"), (
+        "the workbook ends with its picture cell"
+    )
     import matplotlib.pyplot as plt
 
     ok, out = notebook_shell(picture.code)
@@ -150,13 +151,15 @@ def test_outside_a_checkout_the_magic_says_to_cd_or_pass_root(
     assert "%cd" in out and "--root" in out, f"the magic should say how to find the clone:\n{out}"
 
 
-def test_every_kata_with_a_picture_has_words_for_it_in_every_language():
-    english, korean = load_pictures("en"), load_pictures("ko")
-    names = {k.name for k in CURRICULUM}
-    assert set(english) <= names, f"workbook.toml names unknown katas: {set(english) - names}"
-    for name, picture in english.items():
-        assert picture.caption and korean[name].caption, f"{name}'s picture needs en and ko words"
-    assert set(messages()["ko"]) == set(messages()["en"])
+def test_a_picture_cell_is_its_file_without_the_kata_import_and_the_docstring():
+    kata = next(k for k in CURRICULUM if k.name == "one_hot_dataset")
+    source = (ROOT / "gankata" / "course" / "pictures" / f"{kata.name}.py").read_text()
+    assert "from katas.one_hot_dataset import MnistDataset" in source
+    assert "from katas." not in kata.picture.code, (
+        f"the cell must not import the kata, which its %%kata cell defined:\n{kata.picture.code}"
+    )
+    assert not kata.picture.code.startswith('"""'), "the cell starts with code, not a docstring"
+    assert "\n\n\n" not in kata.picture.code, "dropping the import left a gap of blank lines"
 
 
 def run_setup(cwd: Path, source: str | None) -> subprocess.CompletedProcess:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gankata.i18n import current_language, use_language
+from gankata.course.words import current_language, use_language
 
 ROOT = Path(__file__).resolve().parents[2]
 KATA = "one_hot_dataset"

@@ -1,4 +1,4 @@
-"""gankata.plots: image grids, loss curves with the equilibrium line, latent walks."""
+"""gankata.demos.plots: image grids, loss curves with the equilibrium line, latent walks."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 import torch
 from PIL import Image
 
-from gankata import plots
-from gankata.plots import save_image_grid, save_latent_walk, save_loss_plot
+from gankata.demos import plots
+from gankata.demos.plots import save_image_grid, save_latent_walk, save_loss_plot
 
 
 def _size(path):

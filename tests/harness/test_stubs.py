@@ -10,7 +10,7 @@ from pathlib import Path
 from gankata.runner import stubs
 
 ROOT = Path(__file__).resolve().parents[2]
-REGENERATE = "run `python -m gankata.runner.stubs` after changing a stub or its tests"
+REGENERATE = "run `gankata dev sync` after changing a stub or its tests"
 
 
 def test_every_stub_is_registered_by_its_git_blob_id():

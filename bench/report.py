@@ -1,6 +1,6 @@
 """Turn a pytest-benchmark JSON file into the tables the README shows: rich and markdown.
 
-    python -m gankata.bench_report runs/bench/2026-11-23-0930.json [--markdown out.md]
+    python -m bench.report runs/bench/2026-11-23-0930.json [--markdown out.md]
 
 Every ratio is taken inside the one file, so both of its figures come from the same run on
 the same machine: training against the book loop, MNIST loaders against the book's pandas

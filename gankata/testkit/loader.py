@@ -13,22 +13,11 @@ import traceback
 from pathlib import Path
 from types import ModuleType
 
-from gankata.i18n import t
-
 IMPLS = ("katas", "solutions")
 
 
 class ImplLoadError(Exception):
     """The learner's module could not be imported; the message says where and why."""
-
-
-def find_root(start: Path | None = None) -> Path:
-    """The repository root: the nearest folder at or above ``start`` holding ``katas/``."""
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / "katas").is_dir() and (folder / "solutions").is_dir():
-            return folder
-    raise FileNotFoundError(t("no_checkout", here=here))
 
 
 FOLDER_PACKAGE = "gankata_impl"

@@ -2,12 +2,12 @@
 
 For every kata: every test fails against the untouched stub, every test passes against the
 reference solution, and every catalogued learner mistake (an exact edit of the solution)
-is caught by a failure whose message names it. Run ``python -m gankata.integrity [KATA ...]``.
+is caught by a failure whose message names it. Run ``gankata dev integrity [KATA ...]``.
+The mistakes are catalogued in each kata's card (``[[mistake]]``, see gankata.course.cards).
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import tempfile
 from collections import defaultdict
@@ -18,21 +18,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from gankata.curriculum import TODO_MARK, Kata, load_curriculum
-from gankata.impl import find_root
+from gankata.course.cards import Mistake
+from gankata.course.curriculum import TODO_MARK, Kata, load_curriculum
 from gankata.runner.testrun import CaseResult, run_tests
-from gankata.tomlfile import read_toml
-
-CATALOGUE = Path(__file__).with_name("mistakes.toml")
-
-
-@dataclass(frozen=True)
-class Mistake:
-    kata: str
-    mistake: str
-    find: str
-    replace: str
-    mentions: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -43,21 +31,14 @@ class Verdict:
     detail: str
 
 
-def load_mistakes(path: Path = CATALOGUE) -> list[Mistake]:
-    entries = read_toml(path)["mistake"]
-    return [
-        Mistake(e["kata"], e["mistake"], e["find"], e["replace"], tuple(e["mentions"]))
-        for e in entries
-    ]
-
-
 def apply_mistake(solution: str, mistake: Mistake) -> str:
     """The solution with the mistake made; a ValueError if the edit no longer applies."""
     found = solution.count(mistake.find)
     if found != 1:
         raise ValueError(
             f"the edit for {mistake.mistake!r} expects {mistake.find!r} exactly once in "
-            f"solutions/{mistake.kata}.py but found it {found} times: update gankata/mistakes.toml"
+            f"solutions/{mistake.kata}.py but found it {found} times: update that [[mistake]] "
+            f"in gankata/course/cards/{mistake.kata}.toml"
         )
     return solution.replace(mistake.find, mistake.replace)
 
@@ -125,30 +106,18 @@ def check_kata(root: Path, kata: Kata, mistakes: list[Mistake]) -> list[Verdict]
 
 def check_all(root: Path, names: list[str] | None = None) -> list[Verdict]:
     curriculum = [k for k in load_curriculum() if not names or k.name in names]
-    catalogue = load_mistakes()
-    known = {k.name for k in load_curriculum()}
-    orphans = [m for m in catalogue if m.kata not in known]
-    verdicts = [
-        Verdict(m.kata, m.mistake, False, "this kata is not in gankata/curriculum.toml")
-        for m in orphans
-    ]
+    verdicts: list[Verdict] = []
     # Each kata's run is its own pytest process: one per core, side by side. More would
     # only share the cores, and stretch every run towards its time limit.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        runs = pool.map(
-            lambda k: check_kata(root, k, [m for m in catalogue if m.kata == k.name]),
-            curriculum,
-        )
-        for kata_verdicts in runs:
+        for kata_verdicts in pool.map(lambda k: check_kata(root, k, list(k.mistakes)), curriculum):
             verdicts += kata_verdicts
     return verdicts
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m gankata.integrity", description=__doc__)
-    parser.add_argument("katas", nargs="*", help="only these katas (default: all)")
-    args = parser.parse_args(argv)
-    verdicts = check_all(find_root(), args.katas)
+def report(root: Path, names: list[str] | None = None) -> int:
+    """Run the check, print its table; 0 when every verdict is ok, else 1."""
+    verdicts = check_all(root, names)
     table = Table(title="Kata integrity: stubs fail, solutions pass, mistakes are caught")
     for column in ("kata", "check", "", "detail"):
         table.add_column(column, overflow="fold")
@@ -162,7 +131,3 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     console.print(f"[green]All {len(verdicts)} integrity checks passed.[/]")
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -13,3 +13,7 @@ else:
 
 def read_toml(path: Path) -> dict:
     return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def parse_toml(text: str) -> dict:
+    return tomllib.loads(text)

@@ -3,9 +3,9 @@
 The language is chosen once per run, in this order: ``gankata --lang ko|en``, then the
 environment variable ``GANKATA_LANG``, then the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``;
 ``ko_KR.UTF-8`` and any other ``ko*`` locale give Korean), else English. The runner's words
-live in ``messages.toml``, one table per language with the same keys; the katas' titles,
-summaries and hints live in the curriculum manifests (``curriculum.toml`` and
-``curriculum.ko.toml``).
+live in ``words.toml``; the katas' own words live in their cards (``cards/<kata>.toml``).
+Both use one shape for a text in several languages: a table with one key per language
+(``en = "..."``, ``ko = "..."``), read with :func:`pick`.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
-from gankata.tomlfile import read_toml
+from gankata.course.tomlfile import read_toml
 
 LANGUAGES = ("en", "ko")
 DEFAULT = "en"
 LANG_ENV = "GANKATA_LANG"
-MESSAGES = Path(__file__).with_name("messages.toml")
+WORDS = Path(__file__).with_name("words.toml")
 # POSIX order: the first of these that is set decides.
 LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
 
@@ -59,11 +59,26 @@ def current_language() -> str:
     return _current
 
 
+def pick(text: Mapping[str, str], language: str) -> str:
+    """One language of a text (a table of languages); English where that one is missing.
+
+    The runner must always have words to show; the harness tests make sure none is missing.
+    """
+    return text.get(language) or text[DEFAULT]
+
+
 @cache
 def messages() -> dict[str, dict[str, str]]:
-    return read_toml(MESSAGES)
+    """The runner's words by language, then by key: ``messages()["ko"]["table_title"]``."""
+    table = read_toml(WORDS)
+    return {lang: {key: pick(text, lang) for key, text in table.items()} for lang in LANGUAGES}
 
 
 def t(key: str, **values: object) -> str:
     """The message ``key`` in the current language, with ``values`` filled in."""
-    return messages()[_current][key].format(**values)
+    return say(_current, key, **values)
+
+
+def say(language: str, key: str, **values: object) -> str:
+    """The message ``key`` in ``language``, whatever the current one is (generated files)."""
+    return messages()[language][key].format(**values)

@@ -3,7 +3,7 @@
 Every source gives the same thing: ``images`` as uint8 ``[N, 784]`` (one flattened 28x28
 digit per row, pixels 0-255, as the seeds' ``mnist.data``) and ``labels`` as int64 ``[N]``.
 The embedded set needs no network, so a workshop works offline; the full 70,000 digits
-come from OpenML (``fetch_openml('mnist_784')``, as in the seeds) or torchvision.
+come from OpenML (``fetch_openml('mnist_784')``, as the book does) or torchvision.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""One rule for the files and folders the runner writes beside the learner's: never replace.
+"""One rule for the files and folders gankata writes beside the learner's: never replace.
 
 Backups, workbook backups and demo runs are all named ``<stem>-<YYYYmmdd-HHMMSS>``; a second
 one in the same second gets ``-2``, then ``-3``, so that nothing written before is lost.

@@ -5,7 +5,7 @@ that reads digits. This is a small scikit-learn model (PCA to 50 components, the
 support-vector machine) trained on four fifths of the embedded MNIST digits; the other
 fifth, :func:`held_out_digits`, is never seen in training and measures its accuracy
 (about 97 %). Training takes a couple of seconds; the fitted model is kept in
-:func:`gankata.data.cache_dir` and in memory, so later calls are instant.
+:func:`gankata.testkit.data.cache_dir` and in memory, so later calls are instant.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from sklearn.decomposition import PCA
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.svm import SVC
 
-from gankata.data import Mnist, cache_dir, load_mnist, read_cache, save_to_cache
+from gankata.testkit.data import Mnist, cache_dir, load_mnist, read_cache, save_to_cache
 
 HELD_OUT_EVERY = 5  # every 5th embedded digit is held out: 100 of each class
 

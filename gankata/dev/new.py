@@ -1,0 +1,164 @@
+"""`gankata dev new NAME --after OTHER`: a new kata's four files, and the course renumbered.
+
+It writes ``katas/NAME.py`` (a stub with one task), ``solutions/NAME.py`` (still to write),
+``tests/test_NAME.py`` (one test) and ``gankata/course/cards/NAME.toml`` (every text a
+``TODO``), adds NAME's line to ``course.toml`` after OTHER, renumbers every mention of the
+katas that move down (``kata 7`` becomes ``kata 8`` wherever the course talks about it), then
+runs `gankata dev sync`. What is left is marked ``TODO``; `gankata dev check` lists it until
+it is written. It never overwrites a file.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from gankata.course.cards import CARDS
+from gankata.course.curriculum import COURSE, course_order
+from gankata.dev import numbering
+from gankata.dev.sync import sync
+
+STUB = '''"""Kata {number} · TODO: what the learner learns, in a few words.
+
+Sources: TODO: the book's chapter (Make Your First GAN With PyTorch, ch. N) or study notes.
+
+TODO: the lesson: the concept, where it comes from, what to implement, the classic mistake.
+
+What to implement (search for "Kata {number}." to find every TODO):
+
+    {number}.1  answer()    TODO: what it returns
+"""
+
+from __future__ import annotations
+
+
+def answer() -> int:
+    """TODO: what it returns, and why."""
+    # TODO: Implement for Kata {number}.1.
+    raise NotImplementedError("Need to implement for Kata {number}.1: answer")
+'''
+
+SOLUTION = '''"""Reference answer to kata {number} (katas/{name}.py holds the lesson)."""
+
+from __future__ import annotations
+
+
+def answer() -> int:
+    """TODO: what it returns, and why."""
+    raise NotImplementedError("TODO: the reference answer, which passes every test")
+'''
+
+TESTS = '''"""Kata {number} · TODO: what the learner learns (katas/{name}.py)."""
+
+from __future__ import annotations
+
+from gankata.testkit.assertions import call
+
+# ## Task {number}.1: answer
+
+
+def test_answer_is_right(kata):
+    got = call(kata.answer, why="answer() failed.")
+    assert got == 42, (
+        f"answer() returned {{got!r}}; expected 42. TODO: say what the likely mistake is."
+    )
+'''
+
+CARD = """# Kata `{name}`: everything the course knows about it but its stub, solution and tests.
+# Each text has its English (en) and Korean (ko) side by side; gankata/course/cards.py
+# says what each table is for.
+
+[title]
+en = "TODO: what the learner learns, in a few words"
+ko = "TODO: 무엇을 배우는지 몇 단어로"
+
+[source]
+en = "TODO: the book's chapter (Make Your First GAN With PyTorch, ch. N) or the study notes"
+ko = "TODO: 책의 장(Make Your First GAN With PyTorch N장) 또는 학습 노트"
+
+[summary]
+en = "TODO: the lesson in one paragraph: what to implement and the classic mistake"
+ko = "TODO: 한 문단으로 된 강의: 무엇을 구현하고 흔한 실수는 무엇인지"
+
+[[hint]]
+en = "TODO: a nudge, never the answer"
+ko = "TODO: 답이 아닌 실마리"
+
+# Catalogue each learner mistake the tests must catch and name (the integrity check runs it):
+# [[mistake]]
+# en = "what the learner did"
+# ko = "..."
+# find = "an exact line of solutions/{name}.py"
+# replace = "the line as the learner wrote it"
+# mentions = ["words the failing test's message must contain"]
+"""
+
+
+class NewKataError(ValueError):
+    """The kata cannot be added as asked; the message says why and what to do."""
+
+
+def _renumbered_files(root: Path) -> list[Path]:
+    """Every text file that may mention a kata by number (this room's examples stay put)."""
+    folders = {
+        "katas": "*.py",
+        "solutions": "*.py",
+        "tests": "**/*.py",
+        "gankata": "**/*",
+        "docs": "*.md",
+    }
+    files = [root / "README.md"]
+    for folder, pattern in folders.items():
+        files += [
+            p
+            for p in (root / folder).glob(pattern)
+            if p.is_file() and p.suffix in {".py", ".toml", ".md"}
+        ]
+    return sorted(files)
+
+
+def insert_line(course_text: str, name: str, after: str) -> str:
+    """``course.toml``'s text with ``name``'s line right after ``after``'s."""
+    line = re.compile(rf'^(?P<indent>\s*)"{re.escape(after)}",[^\n]*\n', re.M)
+    found = line.search(course_text)
+    if found is None:
+        raise NewKataError(f'course.toml has no line "{after}", to insert {name} after')
+    new = f'{found.group("indent")}"{name}",\n'
+    return course_text[: found.end()] + new + course_text[found.end() :]
+
+
+def new_kata(
+    root: Path, name: str, after: str, course: Path = COURSE, cards: Path = CARDS
+) -> list[Path]:
+    """Add kata ``name`` after ``after``; the files written or changed, new ones first."""
+    order = course_order(course)
+    if not name.isidentifier() or name != name.lower():
+        raise NewKataError(f"{name!r} is not a kata name: use lower_case_with_underscores")
+    if name in order:
+        raise NewKataError(f"{name} is already kata {order.index(name) + 1}")
+    if after not in order:
+        raise NewKataError(f"--after {after}: no such kata; the course is {', '.join(order)}")
+    number = order.index(after) + 2
+    files = {
+        root / "katas" / f"{name}.py": STUB,
+        root / "solutions" / f"{name}.py": SOLUTION,
+        root / "tests" / f"test_{name}.py": TESTS,
+        cards / f"{name}.toml": CARD,
+    }
+    there = [str(path) for path in files if path.exists()]
+    if there:
+        raise NewKataError(f"{', '.join(there)} already exist: move them away or pick a name")
+
+    moved = {old: old + 1 for old in range(number, len(order) + 1)}
+    changed = []
+    for path in _renumbered_files(root):
+        text = path.read_text(encoding="utf-8")
+        fresh = numbering.renumber_mentions(text, moved)
+        if fresh != text:
+            path.write_text(fresh, encoding="utf-8")
+            changed.append(path)
+    course.write_text(insert_line(course.read_text(encoding="utf-8"), name, after), "utf-8")
+    for path, template in files.items():
+        path.write_text(template.format(number=number, name=name), encoding="utf-8")
+    synced = [root / relative for relative in sync(root)]
+    return [*files, course, *sorted(set(changed) | set(synced))]
