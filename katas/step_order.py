@@ -1,9 +1,9 @@
 """Kata 4 · The GAN step: D on real, D on detached fake, G through D.
 
-Sources: Make Your First GAN With PyTorch, the three-step loop, as the study group's chapter 7
-slides give it; the study notes on the Keras DCGAN, a Korean textbook's MNIST model (Keras'
-``discriminator.trainable = False``); the vanilla PyTorch GAN code review (the vanilla GAN
-loop).
+Sources: Make Your First GAN With PyTorch, ch. 6 (Simple 1010 Pattern), the three-step loop,
+as the study group's chapter 7 slides give it; the study notes on the Keras DCGAN, a Korean
+textbook's MNIST model (Keras' ``discriminator.trainable = False``); the vanilla PyTorch GAN
+code review (the vanilla GAN loop).
 
 A GAN is two networks and one loop. The chapter 7 slides give that loop in three lines:
 

@@ -162,3 +162,29 @@ def test_the_results_cache_keys_only_on_what_can_change_a_verdict():
         "(testkit) can change a verdict; a word in a card must not throw verdicts away"
     )
     assert sys.modules  # the import above ran in this process, without a subprocess
+
+
+def test_the_readme_tree_shows_every_module_in_its_room():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    tree = readme.split("```text\ngankata/\n", 1)[-1].split("```", 1)[0]
+    rooms: dict[str, str] = {}
+    current = ""
+    for line in tree.splitlines():
+        name = line.strip().split("  ")[0]
+        if line.startswith("  ") and not line.startswith("    ") and name.endswith("/"):
+            current = name.rstrip("/")
+        elif line.startswith("    "):
+            for listed in name.split(", "):
+                rooms[f"{current}/{listed}"] = current
+        elif line.startswith("  "):
+            rooms[name] = ""
+    missing = [
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.rglob("*.py")
+        if path.name != "__init__.py"
+        and "pictures" not in path.parts
+        and str(path.relative_to(PACKAGE)) not in rooms
+    ]
+    assert not missing, (
+        f"README.md's tree of gankata/ lacks {missing}: one line per module, under its room"
+    )
