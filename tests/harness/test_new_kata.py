@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from gankata.dev import check
+
 ROOT = Path(__file__).resolve().parents[2]
 SKIP = shutil.ignore_patterns(
     ".git", ".venv", ".nox", ".gankata", "runs", "notebooks", "__pycache__", "*.egg-info"
@@ -71,9 +73,9 @@ def test_a_new_kata_is_four_files_one_line_and_one_sync(project):
         "solutions/toy_answer.py",
         "tests/test_toy_answer.py",
     ], f"a new kata is four new files; dev new wrote {new}"
-    course = _git(project, "diff", "--unified=0", "gankata/course/course.toml")
-    added = [line for line in course.splitlines() if line.startswith("+") and '"' in line]
-    assert added == ['+    "toy_answer",'], f"course.toml should gain one line:\n{course}"
+    order = _git(project, "diff", "--unified=0", "gankata/course/course.toml")
+    added = [line for line in order.splitlines() if line.startswith("+") and '"' in line]
+    assert added == ['+    "toy_answer",'], f"course.toml should gain one line:\n{order}"
 
     stub = (project / "katas" / "toy_answer.py").read_text(encoding="utf-8")
     assert stub.startswith('"""Kata 4 ·') and "Implement for Kata 4.1" in stub, stub[:300]
@@ -87,9 +89,10 @@ def test_a_new_kata_is_four_files_one_line_and_one_sync(project):
         "a mention of another kata (pattern_1010, kata 5 before) must follow it to 6"
     )
 
-    unfinished = gankata(project, "dev", "check", "--no-integrity")
-    assert unfinished.returncode == 1 and "TODO" in unfinished.stdout, (
-        f"before its words are written, dev check must list the TODOs:\n{unfinished.stdout}"
+    course = project / "gankata" / "course"
+    todo = check.card_problems(course / "cards", course / "pictures", course / "course.toml")
+    assert todo and all("toy_answer" in problem and "TODO" in problem for problem in todo), (
+        f"before its words are written, dev check must list the card's TODOs: {todo}"
     )
 
     fill_in(project, "toy_answer")

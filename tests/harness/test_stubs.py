@@ -1,10 +1,10 @@
-"""The stub registry (gankata/runner/stubs.json) matches the stubs in katas/."""
+"""The stub registry (gankata/runner/stubs.json) matches the stubs in katas/ (its test counts
+are `gankata dev check`'s to prove: it collects every kata's tests once, and nox -s tests
+runs it)."""
 
 from __future__ import annotations
 
 import subprocess
-import sys
-from collections import Counter
 from pathlib import Path
 
 from gankata.runner import stubs
@@ -27,26 +27,6 @@ def test_every_stub_is_registered_by_its_git_blob_id():
         assert registered[kata]["blob"] == git, (
             f"katas/{kata}.py is not the stub stubs.json knows (blob {git}, registered "
             f"{registered[kata]['blob']}): {REGENERATE}"
-        )
-
-
-def test_every_registered_test_count_is_what_pytest_collects():
-    listed = subprocess.run(
-        [sys.executable, "-m", "pytest", "tests", "--collect-only", "-q", "-m", "kata"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    counts = Counter(
-        Path(line.split("::")[0]).stem.removeprefix("test_")
-        for line in listed.splitlines()
-        if "::" in line
-    )
-    for kata, entry in stubs.registry().items():
-        assert entry["tests"] == counts[kata], (
-            f"the table shows {kata} as 0/{entry['tests']} before any run, but pytest collects "
-            f"{counts[kata]} tests: {REGENERATE}"
         )
 
 
