@@ -101,7 +101,7 @@ def card_problems(
         if ("picture" in card) != has_file:
             problems.append(
                 f"{where} has a [picture] but pictures/{name}.py is missing"
-                if has_file is False
+                if not has_file
                 else f"pictures/{name}.py has no [picture] caption in {where}"
             )
     orphans = {p.stem for p in pictures.glob("*.py")} - set(course_order(course))
