@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gankata.course.tomlfile import parse_toml
+from gankata.course.words import LANGUAGES
 
 CARDS = Path(__file__).with_name("cards")
 PICTURES = Path(__file__).with_name("pictures")
@@ -80,7 +81,7 @@ def mistakes(kata: str, card: dict) -> list[Mistake]:
     return [
         Mistake(
             kata,
-            {k: v for k, v in m.items() if len(k) == 2},
+            {language: m[language] for language in LANGUAGES if language in m},
             m["find"],
             m["replace"],
             tuple(m["mentions"]),
