@@ -73,6 +73,8 @@ def test_a_new_kata_is_four_files_one_line_and_one_sync(project):
         "solutions/toy_answer.py",
         "tests/test_toy_answer.py",
     ], f"a new kata is four new files; dev new wrote {new}"
+    tools = [line for line in status if "gankata/dev/" in line]
+    assert not tools, f"the dev tools' example numbers are not katas to renumber: {tools}"
     order = _git(project, "diff", "--unified=0", "gankata/course/course.toml")
     added = [line for line in order.splitlines() if line.startswith("+") and '"' in line]
     assert added == ['+    "toy_answer",'], f"course.toml should gain one line:\n{order}"
