@@ -9,8 +9,9 @@
   the workbook's ``%%kata`` cell defines, and the workbook drops that import);
 - ``[[mistake]]``, the catalogued learner mistakes: an exact edit of the reference solution
   (``find`` occurs once in ``solutions/<kata>.py``, ``replace`` makes the mistake) and the
-  words (``mentions``) that a failing test's message must contain. The integrity check
-  proves that the kata's tests catch and name each one.
+  words (``mentions``) that a failing test's message must contain, in English and, unless
+  ``mentions_ko`` gives the Korean message's own words, in Korean too. The integrity check
+  proves that the kata's tests catch and name each one, in both languages.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ class Mistake:
     find: str
     replace: str
     mentions: tuple[str, ...]
+    # What the Korean message must contain instead, where ``mentions`` is English prose.
+    mentions_ko: tuple[str, ...] | None = None
 
     @property
     def mistake(self) -> str:
@@ -85,6 +88,7 @@ def mistakes(kata: str, card: dict) -> list[Mistake]:
             m["find"],
             m["replace"],
             tuple(m["mentions"]),
+            tuple(m["mentions_ko"]) if "mentions_ko" in m else None,
         )
         for m in card.get("mistake", [])
     ]

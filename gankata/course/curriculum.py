@@ -33,6 +33,15 @@ class Kata:
     # The workshop plans' budget for a learner, and the floor an agent measured, in minutes.
     budget_minutes: float | None = None
     agent_minutes: float | None = None
+    # The tasks (``"3.1"``) each hint helps with, in the hints' order.
+    hint_tasks: tuple[tuple[str, ...], ...] = ()
+
+    def hint_for(self, task: str) -> int | None:
+        """The number (from 1) of the first hint for ``task``; None when none names it."""
+        for number, tasks in enumerate(self.hint_tasks, start=1):
+            if task in tasks:
+                return number
+        return None
 
     @property
     def stub(self) -> str:
@@ -82,6 +91,7 @@ def load_curriculum(
                 name,
                 *(pick(card[text], language) for text in ("title", "source", "summary")),
                 hints=tuple(pick(hint, language) for hint in card.get("hint", [])),
+                hint_tasks=tuple(tuple(hint.get("tasks", ())) for hint in card.get("hint", [])),
                 language=language,
                 picture=picture(name, card, pictures),
                 cards=cards,

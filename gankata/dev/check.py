@@ -12,8 +12,10 @@ from pathlib import Path
 
 from gankata.course.cards import CARDS, PICTURES, TEXTS, card_path, read_card
 from gankata.course.curriculum import COURSE, TODO_MARK, course_order, load_curriculum
+from gankata.course.lessons import LESSONS, lesson_path
+from gankata.course.lessons import lesson_problems as check_lesson
 from gankata.course.tomlfile import read_toml
-from gankata.course.words import LANGUAGES, WORDS
+from gankata.course.words import DEFAULT, LANGUAGES, WORDS
 from gankata.dev import numbering
 from gankata.dev.sync import sync
 
@@ -23,7 +25,7 @@ HINTS = range(1, 4)
 
 
 def layout_problems(root: Path, course: Path = COURSE, cards: Path = CARDS) -> list[str]:
-    """Every kata of the course has its four files, and no such file belongs to none."""
+    """Every kata of the course has its files, and no such file belongs to none."""
     order = course_order(course)
     problems = [
         f"{name} appears {order.count(name)} times in {course.name}: keep one line per kata"
@@ -39,7 +41,7 @@ def layout_problems(root: Path, course: Path = COURSE, cards: Path = CARDS) -> l
         files = [f"katas/{name}.py", f"solutions/{name}.py", f"tests/test_{name}.py"]
         problems += [
             f"{path} is missing: every kata in {course.name} needs it "
-            f"(`gankata dev new NAME --after OTHER` writes a kata's four files)"
+            f"(`gankata dev new NAME --after OTHER` writes a kata's five files)"
             for path in files
             if not (root / path).is_file()
         ]
@@ -87,8 +89,7 @@ def card_problems(
                     problems.append(f"{where}: {place} has no {language} text; write it")
                 elif words.startswith(PLACEHOLDER):
                     problems.append(f"{where}: {place} ({language}) is still a {PLACEHOLDER}")
-        if len(card.get("hint", [])) not in HINTS:
-            problems.append(f"{where} has {len(card.get('hint', []))} hints; give 1 to 3")
+        problems += hint_problems(root_of(cards), name, card, where)
         for n, mistake in enumerate(card.get("mistake", []), start=1):
             lacking = {"find", "replace", "mentions"} - set(mistake)
             if lacking:
@@ -106,6 +107,61 @@ def card_problems(
             )
     orphans = {p.stem for p in pictures.glob("*.py")} - set(course_order(course))
     problems += [f"pictures/{name}.py belongs to no kata of the course" for name in sorted(orphans)]
+    return problems
+
+
+def root_of(cards: Path) -> Path:
+    """The checkout that holds ``cards`` (gankata/course/cards)."""
+    return cards.resolve().parents[2]
+
+
+def hint_problems(root: Path, name: str, card: dict, where: str) -> list[str]:
+    """Each hint names the tasks it helps with; every task has one to three hints."""
+    tests = root / "tests" / f"test_{name}.py"
+    if not tests.is_file():
+        return []  # layout_problems says so
+    tasks = {f"{n}.{m}" for n, m in numbering.TASK_BANNER.findall(tests.read_text("utf-8"))}
+    problems = []
+    named: dict[str, int] = dict.fromkeys(sorted(tasks), 0)
+    for number, hint in enumerate(card.get("hint", []), start=1):
+        given = hint.get("tasks")
+        if not given:
+            problems.append(
+                f'{where}: hint {number} names no task; add tasks = ["N.M", ...] (the tests\' '
+                "'# ## Task N.M' banners), so that it is shown beside that task's failures"
+            )
+            continue
+        for task in given:
+            if task not in tasks:
+                problems.append(
+                    f"{where}: hint {number} names task {task}, which tests/test_{name}.py has "
+                    f"no banner for (its tasks: {', '.join(sorted(tasks))})"
+                )
+            else:
+                named[task] += 1
+    for task, count in named.items():
+        if count not in HINTS:
+            problems.append(
+                f"{where}: task {task} has {count} hints; give it 1 to 3 (a hint's "
+                "tasks = [...] says which tasks it is for)"
+            )
+    return problems
+
+
+def lesson_problems(root: Path, lessons: Path = LESSONS) -> list[str]:
+    """Every kata has its lesson in every language, in the same sections, with the same code."""
+    problems = []
+    for name in course_order():
+        if not (root / "katas" / f"{name}.py").is_file():
+            continue  # layout_problems says so
+        for language in LANGUAGES:
+            if language == DEFAULT:
+                continue
+            found = check_lesson(root, name, language, lessons)
+            path = lesson_path(name, language, lessons)
+            if path.is_file() and PLACEHOLDER + ":" in path.read_text(encoding="utf-8"):
+                found.append(f"{path.name} is still a {PLACEHOLDER}: write the lesson")
+            problems += [f"lessons/{language}/{name}.txt: {p}" for p in found]
     return problems
 
 
@@ -133,7 +189,7 @@ def numbering_problems(root: Path) -> list[str]:
     problems = []
     for kata in load_curriculum():
         texts = {}
-        for kind, path in (("stub", kata.stub), ("solution", kata.solution), ("tests", kata.tests)):
+        for kind, path in numbering.own_files(kata):
             if not (root / path).is_file():
                 continue  # layout_problems says so
             texts[kind] = text = (root / path).read_text(encoding="utf-8")
@@ -166,6 +222,6 @@ def generated_problems(root: Path) -> list[str]:
 
 def course_problems(root: Path) -> list[str]:
     """Everything `gankata dev check` checks but the integrity of the tests."""
-    problems = layout_problems(root) + card_problems() + words_problems()
+    problems = layout_problems(root) + card_problems() + words_problems() + lesson_problems(root)
     # Numbers and generated files can only be judged once every kata has its files.
     return problems or numbering_problems(root) + generated_problems(root)

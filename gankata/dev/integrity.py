@@ -43,9 +43,14 @@ def apply_mistake(solution: str, mistake: Mistake) -> str:
     return solution.replace(mistake.find, mistake.replace)
 
 
-def names_it(result: CaseResult, mentions: tuple[str, ...]) -> bool:
-    text = result.message.lower()
-    return not result.passed and all(word.lower() in text for word in mentions)
+def names_it(result: CaseResult, mistake: Mistake) -> bool:
+    """Whether a failure names the mistake in English and in Korean."""
+    wanted = {"en": mistake.mentions, "ko": mistake.mentions_ko or mistake.mentions}
+    return not result.passed and all(
+        word.lower() in result.message_in(language).lower()
+        for language, words in wanted.items()
+        for word in words
+    )
 
 
 def _every_test(kata: str, what: str, results: list[CaseResult], outcome: str) -> Verdict:
@@ -90,13 +95,15 @@ def check_kata(root: Path, kata: Kata, mistakes: list[Mistake]) -> list[Verdict]
     for label, mistake in mutants.items():
         results = by_impl[label]
         caught = [r for r in results if not r.passed]
-        named = [r for r in caught if names_it(r, mistake.mentions)]
+        named = [r for r in caught if names_it(r, mistake)]
         if named:
             detail = f"caught by {len(caught)} tests, named by {named[0].test}"
         elif caught:
             detail = (
                 f"caught by {len(caught)} tests but no message mentions "
-                f"{' + '.join(map(repr, mistake.mentions))}; first: {caught[0].message[:200]}"
+                f"{' + '.join(map(repr, mistake.mentions))} in English and "
+                f"{' + '.join(map(repr, mistake.mentions_ko or mistake.mentions))} in Korean; "
+                f"first: {caught[0].message[:200]} / {caught[0].message_in('ko')[:200]}"
             )
         else:
             detail = "not caught: every test passes with this mistake"

@@ -6,7 +6,9 @@
   the row of the kata before it), and between ``<!-- mistakes:start -->`` and
   ``<!-- mistakes:end -->``, kata by kata, the catalogued learner mistakes of the cards, the
   ones the integrity check proves the tests catch;
-- each kata's own number in its stub, solution and tests (:mod:`gankata.dev.numbering`);
+- each kata's own number in its stub, solution, tests and translated lessons
+  (:mod:`gankata.dev.numbering`), and the stub's second line, which points a Korean learner
+  to ``gankata lesson KATA --lang ko``;
 - gankata/runner/stubs.json: each shipped stub's git blob id and test count.
 
 Everything else in those files is written by hand and left alone.
@@ -21,7 +23,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from itertools import pairwise
 from pathlib import Path
 
@@ -33,6 +35,9 @@ from gankata.runner import stubs
 README = "README.md"
 PLANS = {"en": "docs/workshop.md", "ko": "docs/workshop.ko.md"}
 STUBS = "gankata/runner/stubs.json"
+# The stub's second line: the Korean lesson is one command away.
+POINTER_START = "한국어 수업:"
+POINTER = POINTER_START + " ``gankata lesson {name} --lang ko``"
 
 
 @dataclass(frozen=True)
@@ -149,14 +154,27 @@ def generated(root: Path) -> list[Generated]:
         for lang, path in PLANS.items()
     ]
     for kata in curriculum:
-        for kind, path in (("stub", kata.stub), ("solution", kata.solution), ("tests", kata.tests)):
-            files.append(
-                Generated(
-                    path, lambda text, k=kind, n=kata.number: numbering.renumber_own(text, k, n)
-                )
-            )
+        for kind, path in numbering.own_files(kata):
+            if (root / path).is_file():
+                files.append(Generated(path, partial(fresh_own, kind=kind, kata=kata)))
     files.append(Generated(STUBS, lambda _: stub_registry(root, counts())))
     return files
+
+
+def fresh_own(text: str, kind: str, kata: Kata) -> str:
+    """A kata's own file with its number right and, for the stub, the line under its title
+    that shows a Korean learner where the lesson is in Korean."""
+    text = numbering.renumber_own(text, kind, kata.number)
+    return with_pointer(text, kata.name) if kind == "stub" else text
+
+
+def with_pointer(stub: str, name: str) -> str:
+    """``stub`` with :data:`POINTER` as the second line of its docstring."""
+    pointer = POINTER.format(name=name)
+    title, _, rest = stub.partition("\n")
+    if rest.startswith(POINTER_START):
+        rest = rest.partition("\n")[2]
+    return f"{title}\n{pointer}\n{rest}"
 
 
 def sync(root: Path, check: bool = False) -> list[str]:

@@ -5,6 +5,7 @@
     gankata list            the progress table
     gankata check [KATA]    run one kata's tests (default: the next unfinished kata)
     gankata hint KATA [N]   the N-th hint for KATA
+    gankata lesson KATA     the whole lesson of KATA, in your language
     gankata watch [KATA]    check again every time the code in katas/ changes
     gankata reset KATA      back up your katas/KATA.py, then restore the original stub
     gankata restore KATA    bring back the newest backup that reset made
@@ -15,7 +16,7 @@
     gankata notebook KATA   write a Jupyter workbook for KATA (--all: one for every kata)
 
 ``--lang ko`` (or ``GANKATA_LANG=ko``, or a Korean locale) makes the runner speak Korean: the
-table, the katas' titles, summaries and hints. The tests' own messages stay in English.
+table, the katas' titles, summaries, hints and lessons, and the tests' diagnoses.
 
 Each kata's tests run in a process of their own, forked from a warm worker
 (gankata.runner.worker), so a learner's syntax error, exception, endless loop or crash is
@@ -51,7 +52,18 @@ from gankata.runner.testrun import RunFailed
 from gankata.testkit.loader import ImplLoadError
 
 BACKUPS = Path(".gankata") / "backups"
-COMMANDS = ("list", "check", "hint", "watch", "reset", "restore", "worker", "demo", "notebook")
+COMMANDS = (
+    "list",
+    "check",
+    "hint",
+    "lesson",
+    "watch",
+    "reset",
+    "restore",
+    "worker",
+    "demo",
+    "notebook",
+)
 
 
 def _verdicts(root: Path, katas: list[Kata], untouched_is_enough: bool) -> dict[str, Verdict]:
@@ -271,6 +283,8 @@ def build_parser() -> argparse.ArgumentParser:
     hint = commands.add_parser("hint", help=t("help_hint"), parents=[language])
     hint.add_argument("kata")
     hint.add_argument("number", nargs="?", type=int, default=1)
+    lesson = commands.add_parser("lesson", help=t("help_lesson"), parents=[language])
+    lesson.add_argument("kata")
     watch = commands.add_parser("watch", help=t("help_watch"), parents=[language])
     watch.add_argument("kata", nargs="?")
     reset = commands.add_parser("reset", help=t("help_reset"), parents=[language])
@@ -426,6 +440,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         return cmd_check(root, curriculum, args.kata, verbose)
     if args.command == "hint":
         return cmd_hint(curriculum, args.kata, args.number)
+    if args.command == "lesson":
+        from gankata.runner.lesson import show_lesson
+
+        show_lesson(root, find_kata(args.kata, curriculum))
+        return 0
     if args.command == "watch":
         if args.kata:
             find_kata(args.kata, curriculum)

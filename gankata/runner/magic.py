@@ -25,7 +25,7 @@ import linecache
 import re
 import shlex
 import traceback
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -187,7 +187,7 @@ def _in_cell(row: CaseResult, name: str, where: str) -> CaseResult:
         text = comma.sub(lambda m: f"{where}{m.group(1)}{int(m.group(2)) + 1}", text)
         return bare.sub(where, text)
 
-    return replace(row, message=fix(row.message), longrepr=fix(row.longrepr))
+    return row.renamed(fix)
 
 
 def _define(ipython: InteractiveShell, kata: Kata, code: str, where: str) -> bool:

@@ -16,7 +16,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from gankata.course.curriculum import Kata
-from gankata.course.words import DEFAULT, current_language, t
+from gankata.course.words import current_language, t
 from gankata.runner.results import Verdict
 from gankata.runner.testrun import CaseResult
 
@@ -74,6 +74,12 @@ def tasks_of(tests: Path) -> list[tuple[str, str, set[str]]]:
     return tasks
 
 
+def task_of(tests: Path, test: str) -> str | None:
+    """The task (``"3.1"``) whose banner a test sits under; None if it sits under none."""
+    name = test.split("[")[0]
+    return next((number for number, _, names in tasks_of(tests) if name in names), None)
+
+
 def task_checklist(tests: Path, rows: list[CaseResult]) -> list[str]:
     """One line per task: ``4.1 freeze and unfreeze ✓ 6/6`` or ``4.2 gan_step ✗ 9/24``."""
     lines = []
@@ -108,8 +114,7 @@ def show_check(
     ``cell`` is True for a notebook's ``%%kata`` cell: the learner's code is that cell, the
     hints sit in the workbook and the next kata is the next workbook, so the words say so.
     Above the first failure comes the kata's task checklist; beside it the kata's summary
-    and, in a language other than the tests' English, its first hint, so that the lesson is
-    in the learner's words.
+    and the hint of the task that failed (the first hint when no hint names that task).
     """
     rows = verdict.rows
     where = t("magic_where") if cell else kata.stub
@@ -142,13 +147,18 @@ def show_check(
     for line in task_checklist(root / kata.tests, rows):
         console.print(line)
     first = failures[0]
-    body = first.longrepr if verbose else first.message
+    language = current_language()
+    body = first.longrepr_in(language) if verbose else first.message_in(language)
     console.print(Panel(escape(body), title=f"[red]{escape(first.test)}[/]", title_align="left"))
     summary_title = t("summary_title", number=kata.number)
     console.print(Panel(escape(kata.summary), title=summary_title, title_align="left"))
-    if current_language() != DEFAULT:
-        console.print(hint_panel(kata, 1))
-    console.print(t("lesson_pointer", stub=kata.stub, source=escape(kata.source)))
+    task = task_of(root / kata.tests, first.test)
+    if kata.hints:
+        console.print(hint_panel(kata, (task and kata.hint_for(task)) or 1))
+    pointer = t(
+        "lesson_pointer", command=COMMAND, kata=kata.name, stub=kata.stub, source=kata.source
+    )
+    console.print(escape(pointer))
     stuck = "stuck_cell" if cell else "stuck_verbose" if verbose else "stuck"
     console.print(t(stuck, command=COMMAND, kata=kata.name))
     return False

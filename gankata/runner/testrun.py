@@ -18,7 +18,7 @@ import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -43,10 +43,29 @@ class CaseResult:
     # "kata" when the learner's code (or the test's judgement of it) failed; "environment"
     # when something outside it did (a missing package, a broken data cache).
     blame: str = "kata"
+    # The message and the traceback in every language the course speaks, by language.
+    messages: dict[str, str] = field(default_factory=dict)
+    longreprs: dict[str, str] = field(default_factory=dict)
 
     @property
     def passed(self) -> bool:
         return self.outcome == "passed"
+
+    def message_in(self, language: str) -> str:
+        return self.messages.get(language) or self.message
+
+    def longrepr_in(self, language: str) -> str:
+        return self.longreprs.get(language) or self.longrepr
+
+    def renamed(self, fix: Callable[[str], str]) -> CaseResult:
+        """This result with ``fix`` applied to every text of it, in every language."""
+        return replace(
+            self,
+            message=fix(self.message),
+            longrepr=fix(self.longrepr),
+            messages={language: fix(text) for language, text in self.messages.items()},
+            longreprs={language: fix(text) for language, text in self.longreprs.items()},
+        )
 
 
 @dataclass(frozen=True)
@@ -109,6 +128,8 @@ def rows_from_report(report: list[dict]) -> list[CaseResult]:
             impl=row["impl"],
             timed_out=row["timed_out"],
             blame=row.get("blame", "kata"),
+            messages=row.get("messages", {}),
+            longreprs=row.get("longreprs", {}),
         )
         for row in report
     ]
@@ -157,9 +178,7 @@ def in_learners_words(rows: list[CaseResult], frozen: Path, kata: str) -> list[C
             text = text.replace(old, new)
         return text
 
-    return [
-        replace(r, message=fix(r.message), longrepr=fix(r.longrepr), impl="katas") for r in rows
-    ]
+    return [replace(r.renamed(fix), impl="katas") for r in rows]
 
 
 def judged(kata: str, rows: list[CaseResult]) -> KataRun:

@@ -8,12 +8,14 @@ nbformat is imported only when a workbook is written.
 
 from __future__ import annotations
 
+import ast
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from gankata.course.curriculum import Kata
+from gankata.course.lessons import lesson_path, to_markdown
 from gankata.course.naming import free_name
 from gankata.course.words import DEFAULT, current_language, t
 from gankata.runner.magic import MAGIC
@@ -43,15 +45,26 @@ def build_workbook(root: Path, kata: Kata, language: str) -> Any:
     ``%load_ext gankata``; the ``%%kata`` cell holding
     katas/<name>.py exactly (its docstring is the lesson, and the exact text is what lets the
     results cache of `gankata check` answer for an untouched stub); the hints, each folded
-    away; then the picture's caption and code, if the kata has one. Cell ids are fixed, so
+    away; then the picture's caption and code, if the kata has one. In another language the
+    first cell is the whole translated lesson, and the ``%%kata`` cell's docstring, the
+    English lesson, gives way to a line that points up to it. Cell ids are fixed, so
     the same inputs give the same file, byte for byte, and an unchanged workbook is
     recognised as such.
     """
     from nbformat import v4
 
     stub = (root / kata.stub).read_text(encoding="utf-8")
+    translated = lesson_path(kata.name, language)
+    if language != DEFAULT and translated.is_file():
+        lesson = translated.read_text(encoding="utf-8")
+        stub = with_docstring(
+            stub, t("workbook_docstring", title=lesson.splitlines()[0], kata=kata.name)
+        )
+        first = f"{to_markdown(lesson, language)}\n{t('workbook_how')}"
+    else:
+        first = _lesson(kata)
     cells = [
-        v4.new_markdown_cell(_lesson(kata), id="lesson"),
+        v4.new_markdown_cell(first, id="lesson"),
         v4.new_code_cell(setup_code(source_of(root)), id="setup"),
         v4.new_code_cell("%load_ext gankata", id="load"),
         v4.new_code_cell(f"{magic_line(kata, language)}\n{stub}", id="kata"),
@@ -82,6 +95,22 @@ def setup_code(source: str) -> str:
     """The workbook's first code cell: ``setup_cell.py`` with ``source`` as its default."""
     code = SETUP_CELL.read_text(encoding="utf-8")
     return code.replace('DEFAULT_SOURCE = ""', f"DEFAULT_SOURCE = {source!r}", 1).rstrip("\n")
+
+
+def with_docstring(source: str, docstring: str) -> str:
+    """``source`` with its module docstring replaced by ``docstring`` (added if it has none)."""
+    tree = ast.parse(source)
+    lines = source.splitlines(keepends=True)
+    first = tree.body[0] if tree.body else None
+    new = f'"""{docstring}\n"""\n'
+    if (
+        isinstance(first, ast.Expr)
+        and isinstance(first.value, ast.Constant)
+        and isinstance(first.value.value, str)
+    ):
+        end = first.end_lineno or first.lineno
+        return "".join([*lines[: first.lineno - 1], new, *lines[end:]])
+    return new + source
 
 
 def _lesson(kata: Kata) -> str:

@@ -13,6 +13,8 @@ import pytest
 import torch
 from torch import nn
 
+from gankata.testkit.messages import msg
+
 T = TypeVar("T")
 
 
@@ -23,7 +25,7 @@ def call(fn: Callable[..., T], *args: Any, why: str, **kwargs: Any) -> T:
     except NotImplementedError:
         raise
     except Exception as error:
-        pytest.fail(f"{why}\nIt raised {type(error).__name__}: {error}", pytrace=False)
+        pytest.fail(_raised(why, error), pytrace=False)
 
 
 def expect_error(
@@ -41,8 +43,21 @@ def expect_error(
     except expected as error:
         return error
     except Exception as error:
-        pytest.fail(f"{why}\nIt raised {type(error).__name__}: {error}", pytrace=False)
-    pytest.fail(f"{why}\nIt raised nothing.", pytrace=False)
+        pytest.fail(_raised(why, error), pytrace=False)
+    pytest.fail(
+        msg("{why}\nIt raised nothing.", "{why}\n아무 오류도 일어나지 않았습니다.", why=why),
+        pytrace=False,
+    )
+
+
+def _raised(why: str, error: Exception) -> str:
+    return msg(
+        "{why}\nIt raised {kind}: {error}",
+        "{why}\n일어난 오류: {kind}: {error}",
+        why=why,
+        kind=type(error).__name__,
+        error=error,
+    )
 
 
 def snapshot(module: nn.Module) -> dict[str, torch.Tensor]:
@@ -71,20 +86,41 @@ def check_optimiser(
     expected = f"torch.optim.{kind.__name__}"
     if not isinstance(optimiser, kind):
         pytest.fail(
-            f"{name}.optimiser is {type(optimiser).__name__}; expected {expected}, {why}",
+            msg(
+                "{name}.optimiser is {found}; expected {expected}, {why}",
+                "{name}.optimiser가 {found}입니다. {expected}여야 합니다: {why}",
+                name=name,
+                found=type(optimiser).__name__,
+                expected=expected,
+                why=why,
+            ),
             pytrace=False,
         )
     lrs = [group["lr"] for group in optimiser.param_groups]
     if lrs != [lr]:
         pytest.fail(
-            f"{name}.optimiser has learning rates {lrs}; expected {kind.__name__} lr={lr}.",
+            msg(
+                "{name}.optimiser has learning rates {lrs}; expected {kind} lr={lr}.",
+                "{name}.optimiser의 학습률이 {lrs}입니다. {kind} lr={lr}이어야 합니다.",
+                name=name,
+                lrs=lrs,
+                kind=kind.__name__,
+                lr=lr,
+            ),
             pytrace=False,
         )
     held = {id(p) for group in optimiser.param_groups for p in group["params"]}
     if held != {id(p) for p in module.parameters()}:
         pytest.fail(
-            f"{name}.optimiser does not hold exactly {name}'s parameters; build it after the "
-            f"layers, with {expected}(self.parameters(), lr={lr}).",
+            msg(
+                "{name}.optimiser does not hold exactly {name}'s parameters; build it after the "
+                "layers, with {expected}(self.parameters(), lr={lr}).",
+                "{name}.optimiser가 {name}의 파라미터를 정확히 담고 있지 않습니다. 층을 모두 "
+                "만든 뒤에 {expected}(self.parameters(), lr={lr})로 만드세요.",
+                name=name,
+                expected=expected,
+                lr=lr,
+            ),
             pytrace=False,
         )
 
@@ -95,15 +131,28 @@ def check_train_and_eval_still_work(module: nn.Module, name: str, book_signature
     The book names its training method ``train(...)`` (``book_signature``), which replaces
     ``nn.Module.train(mode=True)``, the method ``eval()`` calls.
     """
-    why = (
-        f"{name}.eval() / {name}.train() failed. nn.Module.train(mode=True) is what eval() "
-        f"calls; a method named `{book_signature}` replaces it. Name yours train_step."
+    why = msg(
+        "{name}.eval() / {name}.train() failed. nn.Module.train(mode=True) is what eval() "
+        "calls; a method named `{book_signature}` replaces it. Name yours train_step.",
+        "{name}.eval() / {name}.train()이 실패했습니다. eval()이 호출하는 것이 "
+        "nn.Module.train(mode=True)인데, `{book_signature}`라는 메서드가 그것을 덮어씁니다. "
+        "훈련 메서드의 이름을 train_step으로 하세요.",
+        name=name,
+        book_signature=book_signature,
     )
     for switch, training in ((module.eval, False), (module.train, True)):
         if call(switch, why=why) is not module or module.training is not training:
             pytest.fail(
-                f"{name}.{switch.__name__}() should return {name} with {name}.training "
-                f"{training}: do not override nn.Module.train; name the training method "
-                "train_step.",
+                msg(
+                    "{name}.{switch}() should return {name} with {name}.training "
+                    "{training}: do not override nn.Module.train; name the training method "
+                    "train_step.",
+                    "{name}.{switch}()는 {name}.training이 {training}인 {name}를 반환해야 "
+                    "합니다. nn.Module.train을 덮어쓰지 말고 훈련 메서드의 이름을 train_step으로 "
+                    "하세요.",
+                    name=name,
+                    switch=switch.__name__,
+                    training=training,
+                ),
                 pytrace=False,
             )

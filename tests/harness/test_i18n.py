@@ -118,12 +118,39 @@ def test_an_unknown_language_is_refused_before_anything_runs(gankata):
     assert code == 2 and "en, ko" in out, f"--lang fr should name the languages:\n{out}"
 
 
-def test_a_failure_in_korean_comes_with_the_korean_summary_and_first_hint(checkout, gankata):
+def test_a_failure_in_korean_is_diagnosed_in_korean_beside_the_hint_of_its_task(checkout, gankata):
     korean = load_curriculum(language="ko")[0]
     code, out = gankata("--root", str(checkout), "--lang", "ko", "check", korean.name)
     assert code == 1, out
-    assert "Need to implement for Kata 1.1" in out, f"the test's own message stays:\n{out}"
+    assert "Kata 1.1을(를) 구현해야 합니다" in out, f"the stub's failure, in Korean:\n{out}"
+    assert "Need to implement" not in out, f"no English diagnosis for a Korean learner:\n{out}"
     assert korean.summary.split()[0] in out, f"the Korean summary belongs beside it:\n{out}"
-    assert korean.hints[0].split()[0] in out, f"and the first Korean hint:\n{out}"
+    number = korean.hint_for("1.1")
+    assert number, "the card of kata 1 should have a hint for task 1.1"
+    assert korean.hints[number - 1].split()[0] in out, f"and task 1.1's Korean hint:\n{out}"
     use_language("ko")
     assert t("stuck", command="gankata", kata=korean.name) in out
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_hint_beside_a_failure_is_the_one_for_the_task_that_failed(checkout, gankata, language):
+    kata = load_curriculum(language=language)[0]
+    solution = (checkout / "solutions" / f"{kata.name}.py").read_text(encoding="utf-8")
+    # Everything solved but task 1.4, which raises as the stub does.
+    broken = solution.replace(
+        "return self.images[index].view(28, 28)",
+        'raise NotImplementedError("Need to implement for Kata 1.4: as_image")',
+    )
+    assert broken != solution, "the solution's as_image changed: update this test"
+    (checkout / "katas" / f"{kata.name}.py").write_text(broken, encoding="utf-8")
+    code, out = gankata("--root", str(checkout), "--lang", language, "check", kata.name)
+    assert code == 1, out
+    number = kata.hint_for("1.4")
+    assert number, "the card of kata 1 should have a hint for task 1.4"
+    shown = " ".join(kata.hints[number - 1].split()[:6])
+    assert shown in " ".join(out.split()), f"task 1.4 failed, so its hint:\n{out}"
+    others = [h for n, h in enumerate(kata.hints, 1) if "1.4" not in kata.hint_tasks[n - 1]]
+    for hint in others:
+        assert " ".join(hint.split()[:6]) not in " ".join(out.split()), (
+            f"a hint for other tasks was shown beside task 1.4's failure:\n{out}"
+        )

@@ -38,12 +38,30 @@ def test_an_edit_that_does_not_apply_exactly_once_is_an_error(source):
         apply_mistake(source, mistake)
 
 
+def _mistake(mentions: tuple[str, ...], mentions_ko: tuple[str, ...] | None = None) -> Mistake:
+    return Mistake("k", {"en": "forgets / 255"}, "a", "b", mentions, mentions_ko)
+
+
 def test_a_mistake_counts_as_named_only_by_a_failure_that_mentions_every_word():
-    failure = CaseResult("k", "t", "failed", "Did you forget / 255? Row 3.", "", "m")
-    assert names_it(failure, ("/ 255", "row"))
-    assert not names_it(failure, ("/ 255", "column"))
+    korean = {"en": "Did you forget / 255? Row 3.", "ko": "/ 255를 잊었나요? 3행."}
+    failure = CaseResult("k", "t", "failed", korean["en"], "", "m", messages=korean)
+    assert names_it(failure, _mistake(("/ 255",)))
+    assert not names_it(failure, _mistake(("/ 255", "column")))
     passing = CaseResult("k", "t", "passed", "", "", "m")
-    assert not names_it(passing, ())
+    assert not names_it(passing, _mistake(()))
+
+
+def test_a_mistake_must_be_named_in_korean_too():
+    english_only = {"en": "Did you forget / 255? Row 3.", "ko": "Did you forget / 255? Row 3."}
+    failure = CaseResult("k", "t", "failed", english_only["en"], "", "m", messages=english_only)
+    assert names_it(failure, _mistake(("row",)))
+    assert not names_it(failure, _mistake(("row",), ("행",))), (
+        "a Korean message that lacks the Korean mentions does not name the mistake in Korean"
+    )
+    korean = {**english_only, "ko": "/ 255를 잊었나요? 3행."}
+    translated = CaseResult("k", "t", "failed", korean["en"], "", "m", messages=korean)
+    assert names_it(translated, _mistake(("row",), ("행",)))
+    assert not names_it(translated, _mistake(("row",))), "'row' is not in the Korean message"
 
 
 def test_the_check_fails_a_solved_stub_and_an_uncaught_mistake(checkout):

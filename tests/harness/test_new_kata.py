@@ -58,10 +58,12 @@ def fill_in(project: Path, name: str) -> None:
     solution.write_text(re.sub(r"raise NotImplementedError\(.*\)", "return 42", text), "utf-8")
     card = project / "gankata" / "course" / "cards" / f"{name}.toml"
     words = card.read_text(encoding="utf-8").replace('"TODO: ', '"')
+    lesson = project / "gankata" / "course" / "lessons" / "ko" / f"{name}.txt"
+    lesson.write_text(lesson.read_text(encoding="utf-8").replace("TODO: ", ""), "utf-8")
     card.write_text(words + "\n[workshop]\nbudget_minutes = 10\nagent_minutes = 0.1\n", "utf-8")
 
 
-def test_a_new_kata_is_four_files_one_line_and_one_sync(project):
+def test_a_new_kata_is_five_files_one_line_and_one_sync(project):
     made = gankata(project, "dev", "new", "toy_answer", "--after", "detach")
     assert made.returncode == 0, f"dev new failed:\n{made.stdout}\n{made.stderr}"
 
@@ -69,10 +71,11 @@ def test_a_new_kata_is_four_files_one_line_and_one_sync(project):
     new = sorted(line[3:] for line in status if line.startswith("??"))
     assert new == [
         "gankata/course/cards/toy_answer.toml",
+        "gankata/course/lessons/ko/toy_answer.txt",
         "katas/toy_answer.py",
         "solutions/toy_answer.py",
         "tests/test_toy_answer.py",
-    ], f"a new kata is four new files; dev new wrote {new}"
+    ], f"a new kata is five new files; dev new wrote {new}"
     tools = [line for line in status if "gankata/dev/" in line]
     assert not tools, f"the dev tools' example numbers are not katas to renumber: {tools}"
     order = _git(project, "diff", "--unified=0", "gankata/course/course.toml")
