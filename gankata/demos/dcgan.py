@@ -22,7 +22,7 @@ import torch
 
 from gankata.course.checkout import find_root
 from gankata.demos.loop import train, trained_on
-from gankata.demos.plots import EQUILIBRIUM, save_image_grid, save_loss_plot
+from gankata.demos.plots import EQUILIBRIUM, describe_losses, save_image_grid, save_loss_plot
 from gankata.demos.runs import console, new_run_folder
 from gankata.testkit.data import load_mnist
 from gankata.testkit.devices import pick_device, torch_threads
@@ -80,8 +80,12 @@ def run_dcgan_demo(
     G.eval()  # BatchNorm's running statistics, as Keras' generator.predict uses them
     with torch.no_grad():
         samples = dcgan.scale_from_tanh(G(torch.randn(64, latent, device=where))).cpu()
-    save_image_grid(samples.float() / 255, run / "samples.png")
-    save_loss_plot(histories, run / "losses.png", kind="bce")
+    save_image_grid(
+        samples.float() / 255, run / "samples.png", title="The DCGAN: 64 digits from new seeds"
+    )
+    save_loss_plot(
+        histories, run / "losses.png", kind="bce", title="The DCGAN: D's and G's BCE loss per step"
+    )
 
     tail = max(1, steps // 10)
     mean = {name: sum(h[-tail:]) / tail for name, h in histories.items()}
@@ -100,6 +104,7 @@ def run_dcgan_demo(
             f"{steps} steps x batch {batch} on {trained_on(where)}, {seconds:.0f} s",
             f"loss over the last {tail} steps: D {mean['D']:.3f}, G {mean['G']:.3f} "
             f"(equilibrium: {EQUILIBRIUM['bce']:.3f})",
+            describe_losses(histories, "bce"),
             "parameters, counted as Keras' summary() counts them:",
             *counts,
         ]

@@ -37,7 +37,13 @@ from torch import nn
 
 from gankata.course.checkout import find_root
 from gankata.demos.loop import Losses, Step, train, trained_on
-from gankata.demos.plots import EQUILIBRIUM, save_image_grid, save_latent_walk, save_loss_plot
+from gankata.demos.plots import (
+    EQUILIBRIUM,
+    describe_losses,
+    save_image_grid,
+    save_latent_walk,
+    save_loss_plot,
+)
 from gankata.demos.runs import console, new_run_folder
 from gankata.testkit.classifier import held_out_digits, load_digit_classifier
 from gankata.testkit.data import load_mnist
@@ -158,6 +164,7 @@ def _report_text(
             f"{seconds:.0f} s",
             f"loss over the last {tail} steps: D {mean['D']:.3f}, G {mean['G']:.3f} "
             f"(equilibrium: {equilibrium:.3f})",
+            describe_losses(histories, recipe.loss_kind),
             "",
             f"mode collapse: {verdict}",
             f"  digits covered  {report.modes_covered}/10 (at least {thresholds[1]} needed)",
@@ -227,11 +234,21 @@ def run_mnist_demo(
     G = recipe.G
     walks = katas["seed_arithmetic"]
     samples = _generate(G, recipe.make_seeds(1000).to(where))
-    save_image_grid(samples[:64], run / "samples.png")
-    save_loss_plot(histories, run / "losses.png", kind=recipe.loss_kind)
+    name = "The book's first MNIST GAN" if collapse else "The improved MNIST GAN"
+    save_image_grid(samples[:64], run / "samples.png", title=f"{name}: 64 digits from new seeds")
+    save_loss_plot(
+        histories,
+        run / "losses.png",
+        kind=recipe.loss_kind,
+        title=f"{name}: D's and G's {recipe.loss_kind.upper()} loss per step",
+    )
     seed1, seed2 = recipe.make_seeds(2).to(where)
     method = "lerp" if collapse else "slerp"
-    save_latent_walk(walks.latent_walk(G, seed1, seed2, 10, method=method), run / "latent_walk.png")
+    save_latent_walk(
+        walks.latent_walk(G, seed1, seed2, 10, method=method),
+        run / "latent_walk.png",
+        title=f"{name}: from seed1 to seed2 by {method}",
+    )
     experiments = torch.stack(
         [
             seed1,
@@ -241,7 +258,12 @@ def run_mnist_demo(
             walks.seed_product(seed1, seed2),
         ]
     )
-    save_latent_walk(_generate(G, experiments), run / "seed_experiments.png")
+    save_image_grid(
+        _generate(G, experiments),
+        run / "seed_experiments.png",
+        title=f"{name}: the book's seed experiments",
+        labels=["seed1", "seed2", "seed1 + seed2", "seed1 - seed2", "seed1 * seed2"],
+    )
 
     judge = katas["mode_collapse"]
     classifier = load_digit_classifier()
