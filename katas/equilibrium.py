@@ -77,8 +77,9 @@ The classic mistakes: leaving out the clamp (p = 0 or 1 gives inf or nan); summi
 instead of averaging; dropping the minus sign, or taking the log of y instead of p; an
 absolute instead of a squared error, so the "equilibrium" comes out as 0.5; writing
 ``log D(G(z))`` for ``log(1 - D(G(z)))`` (it agrees at 0.5 and nowhere else); mixing up
-which generator loss saturates; judging equilibrium from the whole history, or from its
-start, when only the end of training counts.
+which generator loss saturates; judging equilibrium from the whole history or from its
+start (only the end of training counts), or from a single loss (the loss wobbles: average the
+last quarter).
 """
 
 from __future__ import annotations

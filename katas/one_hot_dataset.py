@@ -15,11 +15,20 @@ row by row) holding values from 0 (paper) to 255 (ink), and a label column whose
 are *strings*: ``'5'``, ``'0'``, ``'4'`` ... The book's ``MnistDataset`` turns row ``i``
 into three things:
 
-    label   the digit, 5
+    label   the digit, 5, as an integer
     image   784 floats scaled from 0-255 down to 0-1 (networks with sigmoid outputs and
             small initial weights learn far better from small inputs)
     target  a one-hot vector: ten zeros with a single 1.0 at the label's position
             5 -> [0, 0, 0, 0, 0, 1, 0, 0, 0, 0]
+
+Which labels are fine? ``one_hot`` takes any integer or a digit string: ``5``,
+``np.int64(5)`` or ``'5'``. ``ds[i]`` returns the label as an integer: a Python ``int``, or a
+numpy integer such as ``np.int64``, which is what ``load_mnist().labels[i]`` and the book's
+pandas ``iloc`` give. Both are fine: numpy registers its integers as ``numbers.Integral``, and
+they index, compare and batch exactly like the digit. A float (``5.0``), a string (``'5'``)
+or a one-element tensor (``tensor(5)``) is not a label: a float cannot index the target, the
+string ``'5'`` is not equal to ``5``, and a tensor is easily mistaken for the target. Convert
+with ``int(label)``.
 
 The GAN chapters train the discriminator on ``image`` only, but the book builds the
 one-hot target here because a classifier needs it, and because a target of the wrong
@@ -37,8 +46,9 @@ real digits that ship with the project; ``MnistDataset(digits.images, digits.lab
 
 The classic mistakes: forgetting to divide by 255 (every pixel of ink is 255 times too
 bright and the sigmoid saturates); indexing the target with the string ``'5'`` instead of
-``int('5')``; returning the label's value (``tensor(5.)``) instead of a one-hot target;
-reading the wrong row, or reshaping a row into a transposed picture.
+``int('5')``; returning the label as a float (``5.0``) or a one-element tensor instead of an
+integer; returning the label's value (``tensor(5.)``) instead of a one-hot target; reading
+the wrong row, or reshaping a row into a transposed picture.
 """
 
 from __future__ import annotations
@@ -51,11 +61,13 @@ from torch.utils.data import Dataset
 PIXELS = 28 * 28
 
 
-def one_hot(label: int | str, num_classes: int = 10) -> torch.Tensor:
+def one_hot(label: int | np.integer | str, num_classes: int = 10) -> torch.Tensor:
     """A float32 vector of ``num_classes`` zeros with a single 1.0 at position ``int(label)``.
 
-    ``label`` may be an int (``5``) or a digit string as OpenML gives it (``'5'``). A label
-    outside ``0 .. num_classes - 1`` raises ``ValueError`` naming the label.
+    ``label`` may be any integer: a Python int (``5``) or a numpy integer (``np.int64(5)``,
+    what ``load_mnist().labels[i]`` and pandas' ``.iloc`` give), or a digit string as OpenML
+    gives it (``'5'``). A label outside ``0 .. num_classes - 1`` raises ``ValueError`` naming
+    the label.
 
         one_hot(2, num_classes=4) -> tensor([0., 0., 1., 0.])
     """
@@ -87,7 +99,10 @@ class MnistDataset(Dataset):
     def __getitem__(self, index: int) -> tuple[int, torch.Tensor, torch.Tensor]:
         """Digit ``index`` as ``(label: int, image: float32 [784] in 0-1, target: one-hot [10])``.
 
-        An index past the end raises ``IndexError`` (that is how ``for x in ds`` stops).
+        The label is an integer: a Python int or a numpy integer such as ``np.int64`` (both are
+        ``numbers.Integral`` and index, compare and batch like the digit), never a float
+        (``5.0``), a string (``'5'``) or a one-element tensor (``tensor(5)``). An index past the
+        end raises ``IndexError`` (that is how ``for x in ds`` stops).
         """
         # TODO: Implement for Kata 1.3.
         raise NotImplementedError("Need to implement for Kata 1.3: MnistDataset.__getitem__")

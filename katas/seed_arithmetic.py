@@ -48,9 +48,13 @@ For two randn seeds ``a·b`` itself is about ±10, and acos of that is NaN. (2) 
 0, slerp tends to lerp, so fall back to lerp when ``|cos Ω| > PARALLEL_THRESHOLD`` (within
 about 1.8 degrees). Opposite seeds (b = -a) get lerp too: every great circle through a
 passes through -a, so there is no single one to follow. Lerp goes straight through the zero
-seed instead, and that is our documented choice. A pair of randn seeds is never that close
-to parallel or opposite anyway. (3) Compute each weight before you multiply it by its seed:
-``sin Ω / sin Ω`` is exactly 1 at t = 0, but ``(sin Ω * a) / sin Ω`` is not exactly a.
+seed instead, and that is our documented choice: ``slerp(a, -a, t)`` is ``(1 - 2t) * a``, half
+of a at t = 0.25 and the zero seed at t = 0.5, and seeds within 1.8 degrees of opposite get
+lerp as well. Mind the absolute value: for opposite seeds cos Ω is -1, so a test of
+``cos Ω > PARALLEL_THRESHOLD`` lets them through to weights that are rounding noise divided
+by sin Ω ≈ 0. A pair of randn seeds is never that close to parallel or opposite anyway.
+(3) Compute each weight before you multiply it by its seed: ``sin Ω / sin Ω`` is exactly 1
+at t = 0, but ``(sin Ω * a) / sin Ω`` is not exactly a.
 
 Sums, differences, products. ``seed1 + seed2`` and ``seed1 - seed2`` are Gaussian again, only
 wider. Each entry has variance 2 and the length is about 14, further out than any training
@@ -72,7 +76,7 @@ What to implement (search for "Kata 9." to find every TODO):
 
     9.1  lerp(a, b, t)                    [0, 2], [4, 6], t = 0.25 -> [1, 3]; exact at t = 0, 1
     9.2  interpolate(a, b, steps)         [steps, 100]: row i is lerp at t = i / (steps - 1)
-    9.3  slerp(a, b, t)                   the great circle; parallel seeds -> lerp, never NaN
+    9.3  slerp(a, b, t)                   the great circle; parallel or opposite seeds -> lerp
     9.4  slerp_path(a, b, steps)          [steps, 100]: row i is slerp at t = i / (steps - 1)
     9.5  seed_sum, seed_difference, seed_product   a + b, a - b, a * b (element-wise)
     9.6  latent_walk(G, a, b, steps, method='lerp')   [steps, 28, 28] pictures, G in eval
@@ -89,9 +93,11 @@ where the two walks differ.
 
 The classic mistakes: ``a + t * (b - a)`` (b is missed in the last bit); ``steps`` points
 from linspace over ``steps + 1`` or ``i / steps`` (the walk stops short of b); acos of the raw
-dot product; no fallback for parallel seeds (NaN); ``(sin Ω * a) / sin Ω``; ``b - a`` for
-seed1 - seed2; a dot product for seed1 * seed2; changing a seed in place (``a += b``); a walk
-that records gradients, runs G in train mode, or leaves G in eval (or in train) afterwards.
+dot product; no fallback for parallel seeds (NaN); a fallback for parallel seeds only
+(``cos Ω > PARALLEL_THRESHOLD`` without the absolute value: noise for b = -a);
+``(sin Ω * a) / sin Ω``; ``b - a`` for seed1 - seed2; a dot product for seed1 * seed2;
+changing a seed in place (``a += b``); a walk that records gradients, runs G in train mode,
+or leaves G in eval (or in train) afterwards.
 """
 
 from __future__ import annotations

@@ -10,11 +10,13 @@ from torch.utils.data import Dataset
 PIXELS = 28 * 28
 
 
-def one_hot(label: int | str, num_classes: int = 10) -> torch.Tensor:
+def one_hot(label: int | np.integer | str, num_classes: int = 10) -> torch.Tensor:
     """A float32 vector of ``num_classes`` zeros with a single 1.0 at position ``int(label)``.
 
-    ``label`` may be an int (``5``) or a digit string as OpenML gives it (``'5'``). A label
-    outside ``0 .. num_classes - 1`` raises ``ValueError`` naming the label.
+    ``label`` may be any integer: a Python int (``5``) or a numpy integer (``np.int64(5)``,
+    what ``load_mnist().labels[i]`` and pandas' ``.iloc`` give), or a digit string as OpenML
+    gives it (``'5'``). A label outside ``0 .. num_classes - 1`` raises ``ValueError`` naming
+    the label.
 
         one_hot(2, num_classes=4) -> tensor([0., 0., 1., 0.])
     """
@@ -58,7 +60,10 @@ class MnistDataset(Dataset):
     def __getitem__(self, index: int) -> tuple[int, torch.Tensor, torch.Tensor]:
         """Digit ``index`` as ``(label: int, image: float32 [784] in 0-1, target: one-hot [10])``.
 
-        An index past the end raises ``IndexError`` (that is how ``for x in ds`` stops).
+        The label is an integer: a Python int or a numpy integer such as ``np.int64`` (both are
+        ``numbers.Integral`` and index, compare and batch like the digit), never a float
+        (``5.0``), a string (``'5'``) or a one-element tensor (``tensor(5)``). An index past the
+        end raises ``IndexError`` (that is how ``for x in ds`` stops).
         """
         label = self.labels[index]
         return label, self.images[index], one_hot(label)

@@ -67,6 +67,7 @@ def slerp(a: torch.Tensor, b: torch.Tensor, t: float) -> torch.Tensor:
     _check_same_shape(a, b)
     # The angle comes from the directions alone, so divide the dot product by both norms.
     cos = F.cosine_similarity(a.flatten(), b.flatten(), dim=0)
+    # abs: opposite seeds (cos Ω = -1) are as stuck as parallel ones, and get lerp too.
     if abs(cos) > PARALLEL_THRESHOLD:
         return lerp(a, b, t)  # sin Ω ~ 0: the weights would be 0 / 0
     omega = torch.acos(cos)

@@ -88,7 +88,7 @@ def check_optimiser(
         pytest.fail(
             msg(
                 "{name}.optimiser is {found}; expected {expected}, {why}",
-                "{name}.optimiser가 {found}입니다. {expected}여야 합니다: {why}",
+                "{name}.optimiser가 {found}입니다. 필요한 것은 {expected}입니다: {why}",
                 name=name,
                 found=type(optimiser).__name__,
                 expected=expected,
@@ -101,7 +101,7 @@ def check_optimiser(
         pytest.fail(
             msg(
                 "{name}.optimiser has learning rates {lrs}; expected {kind} lr={lr}.",
-                "{name}.optimiser의 학습률이 {lrs}입니다. {kind} lr={lr}이어야 합니다.",
+                "{name}.optimiser의 학습률이 {lrs}입니다. 필요한 것은 {kind} lr={lr}입니다.",
                 name=name,
                 lrs=lrs,
                 kind=kind.__name__,

@@ -1,13 +1,16 @@
 """The workbook's picture cell (its caption: the [picture] table of the kata's card)."""
 
 import matplotlib.pyplot as plt
+import torch
 
 from gankata.testkit.classifier import held_out_digits, load_digit_classifier
 from katas.mode_collapse import class_histogram, pixel_diversity
 
-images, labels = held_out_digits()
+images, labels = held_out_digits()  # 100 of each digit, sorted by digit
 classifier = load_digit_classifier()
-groups = {"varied": images[:200], "collapsed (only 1s)": images[labels == 1][:200]}
+# The same number of samples in each group: 10 of every digit, and the 100 held-out 1s.
+varied = torch.cat([images[labels == digit][:10] for digit in range(10)])
+groups = {"varied (10 of each digit)": varied, "collapsed (only 1s)": images[labels == 1]}
 figure, axes = plt.subplots(1, 2, figsize=(10, 3.5), sharey=True)
 for ax, (name, samples) in zip(axes, groups.items(), strict=True):
     ax.bar(range(10), class_histogram(samples, classifier).numpy(), tick_label=list("0123456789"))
