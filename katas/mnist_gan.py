@@ -26,7 +26,10 @@ collapse (kata 8 measures it). The book then improves the GAN one change at a ti
 kata builds the result:
 
 - BCE instead of MSE: ``nn.BCELoss()`` punishes a confident wrong verdict far harder than the
-  squared error, and the losses now head for ln 2 = 0.693 instead of 0.25 (kata 6).
+  squared error, and the equilibrium line moves from 0.25 to ln 2 = 0.693 (kata 6). Do not
+  expect this GAN's losses to sit on it: with the changes below D soon wins most steps, its
+  loss near 0 and G's around 6 for the whole run, while G's digits still grow varied. The
+  losses measure the duel, not the drawings; kata 8 measures the drawings.
 - LeakyReLU(0.02) instead of the hidden Sigmoid: a sigmoid saturates, and its gradient all
   but vanishes for large inputs. LeakyReLU passes positive values unchanged and keeps a slope
   of 0.02 for negative ones, so no unit ever stops learning.
