@@ -23,11 +23,12 @@ Each class keeps what the book keeps: ``self.model``, ``self.optimiser`` (plain 
 0.01), a ``counter`` of calls and ``progress``, the loss recorded on every 10th call (the
 10th, 20th, ...), which the book plots with ``plot_progress``. D also has
 ``self.loss_function = nn.MSELoss()``. (The ch. 6 study notes' listing is a later experiment
-with six values, LayerNorm, BCELoss and Adam; this kata builds the book's first version,
-the one the slides show.) G has no loss function of its own: its loss is D's loss on D's
-verdict about G's output, with the target 1.0 ("D should call this real"). That loss flows
-back through D into G, so ``loss.backward()`` fills D's gradients too, but only
-``self.optimiser`` (G's) steps: "손실로부터 오차 역전파 -> self.optimiser (D.optimiser X)".
+with six values, LayerNorm, LeakyReLU in G, BCELoss and Adam; this kata builds the book's
+first version: four values, sigmoids, MSE and SGD.) G has no loss function of its own: its
+loss is D's loss on D's verdict about G's output, with the target 1.0 ("D should call this
+real"). That loss flows back through D into G, so ``loss.backward()`` fills D's gradients
+too, but only ``self.optimiser`` (G's) steps: "손실로부터 오차 역전파 -> self.optimiser
+(D.optimiser X)".
 
 The book checks first that D alone can learn: it trains D on ``generate_real()`` (target
 1.0) and ``generate_random(4)`` (target 0.0) until D tells them apart. Then comes the
@@ -37,15 +38,17 @@ three-step loop, once per step:
     D.train(G.forward(torch.FloatTensor([0.5])).detach(), torch.FloatTensor([0.0]))  # 2. fake
     G.train(D, torch.FloatTensor([0.5]), torch.FloatTensor([1.0]))              # 3. fool D
 
-``detach()`` in step 2 cuts G out of D's lesson (kata 3 is all about it). After about
-10,000 steps G's output is close to ``[1, 0, 1, 0]`` and both losses settle near 0.25,
-the MSE of a D that answers 0.5 to everything (kata 6 explains why).
+``detach()`` in step 2 cuts G out of D's lesson (kata 3 is all about it). It belongs on G's
+output: the slides' listing has it on the input, ``torch.FloatTensor([0.5]).detach()``,
+which cuts nothing, since G's own parameters still make the fake. After about 10,000 steps
+G's output is close to ``[1, 0, 1, 0]`` and both losses settle near 0.25, the MSE of a D
+that answers 0.5 to everything (kata 6 explains why).
 
 One change from the book: it names the method ``train``. But ``nn.Module`` already has a
 ``train(mode=True)``: ``D.eval()`` calls ``self.train(False)``, and a parent module's
 ``.train()`` and ``.eval()`` call it on every child. Redefine it as ``train(inputs,
-targets)`` and ``D.eval()`` dies with "TypeError: train() missing 1 required positional
-argument: 'targets'". We call ours ``train_step``.
+targets)`` and ``D.eval()`` dies with "TypeError: Discriminator.train() missing 1 required
+positional argument: 'targets'". We call ours ``train_step``.
 
 What to implement (search for "Kata 5." to find every TODO):
 
@@ -61,11 +64,12 @@ Try it:  ``D, G = train_pattern_gan(10_000)`` (half a minute on a laptop CPU), t
 ``plt.plot(D.progress)`` shows D's loss heading for 0.25.
 
 The classic mistakes: the pattern the wrong way round (0101); ``torch.randn`` for noise
-(negative values no sigmoid can make); stepping D's optimiser inside the generator's step,
+(negative values no sigmoid can make); building the optimiser before the layers, while
+``self.parameters()`` is still empty; stepping D's optimiser inside the generator's step,
 so that G's lesson also teaches D to be fooled; training D on the fake with the target 1.0
-instead of 0.0; recording ``progress`` on every call instead of every 10th; keeping the
-loss tensor instead of ``loss.item()``; forgetting the last Sigmoid, so that D's verdict
-is not a number between 0 and 1.
+instead of 0.0; ``.detach()`` on G's input instead of its output; recording ``progress``
+on every call instead of every 10th; keeping the loss tensor instead of ``loss.item()``;
+forgetting the last Sigmoid, so that D's verdict is not a number between 0 and 1.
 """
 
 from __future__ import annotations
