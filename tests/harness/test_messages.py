@@ -80,9 +80,27 @@ def bare_messages(source: str) -> list[int]:
     return sorted(set(lines))
 
 
+def import_time_messages(source: str) -> list[int]:
+    """The lines of ``msg(...)`` calls that run when the module is imported, outside every
+    function: the report plugin forgets them before each test, so they would stay English."""
+    tree = ast.parse(source)
+    inside = {
+        id(node)
+        for function in ast.walk(tree)
+        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+        for node in ast.walk(function)
+    }
+    return sorted(
+        node.lineno for node in ast.walk(tree) if _is_msg(node) and id(node) not in inside
+    )
+
+
 def msg_problems(source: str) -> list[str]:
     """Each ``msg(...)`` call: two written texts, Korean in the second, same placeholders."""
-    problems = []
+    problems = [
+        f"line {line}: msg() runs at import; build the message inside the test or a helper"
+        for line in import_time_messages(source)
+    ]
     for node in ast.walk(ast.parse(source)):
         if not _is_msg(node):
             continue
@@ -144,6 +162,7 @@ def test_bare_text_as_a_message_is_found(source):
         ('msg("a", "a")', "not Korean"),
         ('msg(f"a {x}", "가")', "two written texts"),
         ('msg("a {x}", "가 {x}")', "the call gives"),
+        ('WHY = msg("a", "가")', "runs at import"),
     ],
 )
 def test_a_message_whose_twins_differ_is_found(source, problem):
