@@ -32,8 +32,10 @@ port compiles, runs and quietly computes something else. The translation table:
 Channels first. Keras stores an image as (height, width, channels); PyTorch as (channels,
 height, width), after the batch. The notes' ``Reshape((7, 7, 128))`` therefore becomes
 ``nn.Unflatten(1, (128, 7, 7))``: the 6272 numbers of the Dense layer are read as 128 maps of
-7 x 7, number ``c*49 + h*7 + w`` landing at ``[c, h, w]``. Writing Keras' (7, 7, 128) hands
-the convolution 7 "channels" of 7 x 128 pixels, and it refuses. (Only when you load a Keras
+7 x 7, number ``c*49 + h*7 + w`` landing at ``[c, h, w]``. Writing Keras' (7, 7, 128) (or
+``x.view(-1, 7, 7, 128)``) hands the convolution 7 "channels" of 7 x 128 pixels (14 x 256 after
+the upsampling), and it refuses: "expected input[B, 7, 14, 256] to have 128 channels, but got 7
+channels instead". That error means the reshape was copied as it is. (Only when you load a Keras
 model's *weights* do you need Keras' order: reshape to (7, 7, 128), then permute; D's Flatten
 has the same catch.) A PyTorch convolution also needs its input channels spelled out: Keras'
 ``Conv2D(64, ...)`` infers the 128, ``nn.Conv2d(128, 64, ...)`` does not. One more reading
@@ -73,11 +75,21 @@ The discriminator has 1,664 + 204,928 + 6,273 = 212,865.
 
 trainable = False. The notes' discriminator table says "Trainable params: 0" because it was
 printed after ``discriminator.trainable = False``, and the combined ``gan`` model says 852,609
-trainable of 1,078,146: inside ``gan`` only G learns. Keras reads ``trainable`` when a model is
-*compiled*, so ``discriminator.train_on_batch`` (compiled before) still trains D, while
-``gan.train_on_batch`` (compiled after) cannot. PyTorch has no compile step; the switch is
-``D.requires_grad_(False)`` for G's step, and ``D.requires_grad_(True)`` afterwards, or D never
-learns again.
+trainable of 1,078,146: inside ``gan`` only G learns. Keras needs that line: ``gan`` has one
+optimiser, and it updates every trainable weight the model holds, D's included. Keras reads
+``trainable`` when a model is *compiled*, so ``discriminator.train_on_batch`` (compiled before)
+still trains D, while ``gan.train_on_batch`` (compiled after) cannot. PyTorch has no compile
+step, and in PyTorch freezing is not what keeps D from learning in G's step: only ``g_opt``
+steps there, and it holds G's parameters alone, so D's weights stay put either way, while G's
+loss still flows back *through* D to G.
+
+This kata asks for ``D.requires_grad_(False)`` in G's step all the same, for three reasons. It
+is the PyTorch form of the Keras code's ``discriminator.trainable = False``, so the translation
+keeps what the notes say. It skips computing gradients for D's weights that nobody would use.
+And it leaves D's ``.grad`` exactly as D's own step left it, so nothing from G's step can leak
+into D's next update if a ``zero_grad()`` is ever missed. Afterwards comes
+``D.requires_grad_(True)`` (the notes' ``discriminator.trainable=True`` at the top of the loop),
+or D never learns again.
 
 The loop. Each round of the notes' ``gan_train``: D learns that real images are ``true`` (1),
 ``generator.predict(noise)`` draws fakes and D learns that they are ``fake`` (0), then ``gan``
@@ -110,16 +122,17 @@ Try it:  ``G = make_generator(); print(G, keras_param_count(G))`` and compare wi
 table; then ``gankata demo dcgan`` trains the DCGAN on the embedded digits (``--impl katas``
 runs yours) and writes a grid of its samples.
 
-The classic mistakes: ``Reshape((7, 7, 128))`` copied as it is (channels last);
-``padding=0``, Keras' 'valid', or ``padding='same'`` with stride 2, which PyTorch refuses;
-Keras' momentum passed straight to PyTorch (0.99 or 0.8); eps left at PyTorch's 1e-5; a
-Sigmoid at the end of G while the data lies in [-1, 1]; scaling the pixels with ``x / 255``
-(0 to 1) for a Tanh generator; counting ``num_batches_tracked`` or leaving out the moving
-statistics; D not frozen for G's step, or never unfrozen; fakes not detached when D learns;
-G trained with the minimax loss ``log(1 - D(G(z)))``; converting G's output to uint8 without
-rounding (254.99 becomes 254). The notes have two typos of their own: ``Reshape(7,7,128)`` needs
-a tuple, and ``fake = np.zeros((batch_size, 0))`` should be ``(batch_size, 1)``; building
-targets with ``torch.zeros_like(D(x))`` cannot get that wrong.
+The classic mistakes: ``Reshape((7, 7, 128))`` copied as it is, or as ``view(-1, 7, 7, 128)``
+(channels last); ``padding=0``, Keras' 'valid', or ``padding='same'`` with stride 2, which
+PyTorch refuses; Keras' momentum passed straight to PyTorch (0.99 or 0.8); eps left at
+PyTorch's 1e-5; a Sigmoid at the end of G while the data lies in [-1, 1]; scaling the pixels
+with ``x / 255`` (0 to 1) for a Tanh generator; counting ``num_batches_tracked`` or leaving out
+the moving statistics; D not frozen for G's step (the translation of ``trainable = False``), or
+never unfrozen; fakes not detached when D learns; G trained with the minimax loss
+``log(1 - D(G(z)))``; converting G's output to uint8 without rounding (254.99 becomes 254). The
+notes have two typos of their own: ``Reshape(7,7,128)`` needs a tuple, and
+``fake = np.zeros((batch_size, 0))`` should be ``(batch_size, 1)``; building targets with
+``torch.zeros_like(D(x))`` cannot get that wrong.
 """
 
 from __future__ import annotations
