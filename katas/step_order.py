@@ -24,15 +24,22 @@ G, while step 2 passes ``fake.detach()``: D's lesson must not leave gradients in
 "G의 기울기가 계산되지 않도록 detach() 함수를 이용").
 
 And D must not learn in step 3. Keras users meet this as ``discriminator.trainable = False``
-(the Keras DCGAN study notes): the combined model ``gan = D(G(z))`` updates every trainable
-weight it contains, and Keras reads ``trainable`` when a model is *compiled*. So D is compiled
-(trainable), then ``trainable`` is set to False, then ``gan`` is compiled: in ``gan`` D's
-weights are frozen, while ``discriminator.train_on_batch`` still updates them. PyTorch has
-no compile step: what changes is what you ``step()``. ``g_opt`` holds only G's parameters,
-so stepping it leaves D alone even though D's ``.grad`` fills up in step 3. ``freeze(D)``
-(``requires_grad_(False)`` on each parameter) is the PyTorch twin of ``trainable = False``:
-not needed for correctness here, but it skips computing gradients for D's parameters that
-no one would use, and it says what you mean. Unfreeze D afterwards, or it never learns again.
+(the Keras DCGAN study notes), and Keras needs it: the combined model ``gan = D(G(z))`` has one
+optimiser, which updates every trainable weight the model holds, D's included. Keras reads
+``trainable`` when a model is *compiled*, so D is compiled (trainable), then ``trainable`` is
+set to False, then ``gan`` is compiled: in ``gan`` D's weights are frozen, while
+``discriminator.train_on_batch`` still updates them. PyTorch has no compile step, and freezing
+is not what keeps D still there: what changes a network is the optimiser you ``step()``.
+``g_opt`` holds only G's parameters, so stepping it leaves D's weights where they are, frozen
+or not, while G's loss still flows back *through* D into G.
+
+``freeze(D)`` (``requires_grad_(False)`` on each parameter) is the PyTorch form of
+``trainable = False``, and it still earns its keep: it skips computing gradients for D's
+weights that nobody would use, and it leaves D's ``.grad`` exactly as D's own step left it, so
+nothing from G's step can leak into D's next update if a ``zero_grad()`` is ever missed. This
+kata's ``gan_step`` leaves it optional; kata 11, the translation of the Keras DCGAN, asks for
+it, so that the translation keeps what the Keras code says. If you freeze D, unfreeze it after
+``g_opt.step()``, or it never learns again.
 
 One more habit: ``zero_grad()`` before *every* backward pass. Gradients add up in ``.grad``
 until someone clears them, and step 3 fills D's ``.grad`` (unless D is frozen): the next

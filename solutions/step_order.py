@@ -70,8 +70,9 @@ def gan_step(
     d_opt.step()
 
     # 3. G through D: target 1, G wants D to say "real". The gradient flows back through
-    # D into G, but only g_opt steps. Freezing D is not needed for that; it saves computing
-    # gradients for D's parameters that no one would use.
+    # D into G, and only g_opt steps, so D's weights stay put, frozen or not. Freezing D
+    # (optional here, asked for in kata 11) skips D's unused gradients and keeps D's .grad
+    # as D's own step left it.
     freeze(D)
     g_opt.zero_grad()
     prediction = D(fake)
