@@ -1,4 +1,5 @@
 """Kata 10 · CelebA in HDF5: packing JPEGs into one file and reading them lazily.
+한국어 수업: ``gankata lesson celeba_hdf5 --lang ko``
 
 Source: Make Your First GAN With PyTorch, ch. 8 (Human Faces), as the blog post on the
 book's ch. 7 and 8 gives it: "Face Image", "CelebA Dataset" and "Hierarchical Data Format"
@@ -32,9 +33,17 @@ without extracting it:
   * Sorted names, numbered images. A folder listing and a zip promise no order; sort the
     names, then number the images you write 0, 1, 2, ... A file that Pillow cannot open
     (a stray notes.txt, a broken download) is skipped with ``warnings.warn`` naming it, and
-    takes no number, so the names run '0.jpg' .. '<n - 1>.jpg' with no gap.
+    takes no number, so the names run '0.jpg' .. '<n - 1>.jpg' with no gap. Name it
+    yourself (its path, or its name in the zip): Pillow's own error names the
+    ``io.BytesIO`` you gave it, ``<_io.BytesIO object at 0x...>``, not the file.
+  * Every image, whatever its name. The book's loop keeps only the names that end in
+    ``.jpg``; this kata packs PNGs too, so drop that filter and let Pillow decide: what it
+    opens is an image, what it cannot open is skipped with the warning above.
   * RGB, always. ``picture.convert('RGB')``: a greyscale face would be (H, W), a PNG with
     transparency (H, W, 4).
+  * 8 bits, always. A 16-bit greyscale PNG opens in mode ``'I;16'``, with levels 0..65535,
+    and ``convert('RGB')`` clips every level above 255 to 255: the face turns white. Scale
+    it first (level / 257, or ``>> 8``, as uint8), then convert.
   * Zip-slip. The names in a zip are paths written by whoever made it. A tool that
     extracts ``../../.bashrc`` or ``/etc/cron.d/job`` by joining it to a target folder
     writes outside that folder. We extract nothing, but an archive with such a name is
@@ -47,7 +56,7 @@ without extracting it:
 
 Reading, lazily. The book's ``CelebADataset`` opens the file in ``__init__`` with
 ``h5py.File(file, 'r')`` and keeps it; ``__getitem__`` turns the index into the name
-``str(index) + '.jpg'`` and returns ``torch.cuda.FloatTensor(img) / 255.0``. Two things to do
+``str(index) + '.jpg'`` and returns ``torch.cuda.FloatTensor(img) / 255.0``. Three things to do
 differently:
 
   * A DataLoader with ``num_workers > 0`` runs ``ds[i]`` in other processes. Where they
@@ -61,6 +70,10 @@ differently:
     The device belongs to the training loop (``batch.to(device)``). Return a CPU float32
     tensor: ``torch.from_numpy(pixels).float() / 255.0``. Dividing the numpy array by 255.0
     would make float64, twice the memory, and a dtype that the float32 weights refuse.
+  * A damaged file. A copy or a download that did not finish leaves a file that h5py
+    cannot open, and its ``OSError`` says only "file signature not found" or "truncated
+    file", with no file name. Catch it where you open the file, and raise an ``OSError``
+    that names the file and says to pack it again with ``pack_images``.
 
 Read by name. The names are strings, and h5py lists a group's names in string order:
 '0.jpg', '1.jpg', '10.jpg', '100.jpg', ... So ``list(group)[i]`` is not face ``i``:
@@ -71,7 +84,8 @@ What to implement (search for "Kata 10." to find every TODO):
 
     10.1  pack_images(source, h5_path, group, limit)   folder or .zip -> '0.jpg', '1.jpg', ...
                                                        uint8 (H, W, 3) each; returns the count
-    10.2  CelebADataset.__init__(h5_path, group)       check file and group, count, then close
+    10.2  CelebADataset.__init__(h5_path, group)       check file and group, count, then close;
+                                                       a damaged file: say to pack it again
     10.3  CelebADataset.__len__, __getitem__           ds[i] -> float32 (H, W, 3) in 0-1
           CelebADataset.__getstate__                   pickles without the open file
     10.4  CelebADataset.as_image(i)                    the uint8 (H, W, 3) picture for plt.imshow
@@ -82,11 +96,14 @@ Try it: download img_align_celeba.zip (from the CelebA site or Kaggle), then
 
 The classic mistakes: not checking zip entries for '..' and absolute paths (zip-slip);
 writing straight into ``h5_path`` (a crash leaves a half-written file, or destroys the last
-good one); forgetting ``convert('RGB')``; numbering files instead of images; reading
-``sorted(group)[i]`` ('10.jpg' comes before '2.jpg'); forgetting ``/ 255`` or dividing twice;
-float64 instead of float32; ``torch.cuda.FloatTensor`` in a Dataset; opening ``h5py.File``
-in ``__init__`` and keeping it (no pickling, no workers); a ``KeyError`` for a missing group
-that does not say which groups there are.
+good one); keeping only the ``.jpg`` names, as the book does (every PNG is skipped);
+forgetting ``convert('RGB')``; letting ``convert('RGB')`` clip a 16-bit PNG to white;
+numbering files instead of images; a warning that shows Pillow's ``io.BytesIO`` instead of
+the file's name; reading ``sorted(group)[i]`` or ``list(group)[i]`` (string order: '10.jpg'
+comes before '2.jpg'); forgetting ``/ 255`` or dividing twice; float64 instead of float32;
+``torch.cuda.FloatTensor`` in a Dataset; opening ``h5py.File`` in ``__init__`` and keeping
+it (no pickling, no workers); letting h5py's bare "file signature not found" through for a
+damaged file; a ``KeyError`` for a missing group that does not say which groups there are.
 """
 
 from __future__ import annotations
@@ -108,11 +125,14 @@ def pack_images(
     Files are taken in sorted order of their names (paths inside a zip). A folder is read
     recursively: every file under it, in subfolders too, sorted by its path. Image ``i`` of
     that order becomes the dataset ``'<i>.jpg'`` (``'0.jpg'``, ``'1.jpg'``, ...) in
-    ``group``: uint8 pixels of shape (H, W, 3), converted to RGB. A file Pillow cannot open
-    is skipped with a ``UserWarning`` naming it and takes no number; a zip's folder entries
-    (names ending in ``/``, such as ``img_align_celeba/``) are skipped silently, with no
-    warning and no number. ``limit`` packs at most that many images. Returns the number of
-    images written.
+    ``group``: uint8 pixels of shape (H, W, 3), converted to RGB. Every file Pillow can open
+    is an image, whatever its extension (``.jpg``, ``.jpeg``, ``.png``, ...): there is no
+    filter on the name. A 16-bit greyscale image (Pillow mode ``'I;16'``, levels 0..65535, as
+    a 16-bit PNG opens) is scaled to 8 bits (level / 257), not clipped to white. A file Pillow
+    cannot open is skipped with a ``UserWarning`` naming it (its path, or its name in the
+    zip) and takes no number; a zip's folder entries (names ending in ``/``, such as
+    ``img_align_celeba/``) are skipped silently, with no warning and no number. ``limit``
+    packs at most that many images. Returns the number of images written.
 
     The file is written under a temporary name next to ``h5_path`` and renamed at the end, so
     it is never half written: an existing ``h5_path`` is replaced whole, or on any failure
@@ -133,8 +153,9 @@ class CelebADataset(Dataset):
         """Count the images of ``group`` in ``h5_path``; open nothing for good yet.
 
         Raises ``FileNotFoundError`` (saying how to build the file with ``pack_images``) when
-        ``h5_path`` does not exist, and ``KeyError`` listing the groups present when ``group``
-        is not one of them.
+        ``h5_path`` does not exist, ``OSError`` naming the file and saying to pack it again
+        when it is not a readable HDF5 file (garbage, or cut short), and ``KeyError`` listing
+        the groups present when ``group`` is not one of them.
         """
         # TODO: Implement for Kata 10.2.
         raise NotImplementedError("Need to implement for Kata 10.2: CelebADataset.__init__")

@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 import h5py
 import numpy as np
 import torch
-from PIL import Image
+from PIL import Image, UnidentifiedImageError
 from torch.utils.data import Dataset
 
 GROUP = "img_align_celeba"
@@ -27,11 +27,14 @@ def pack_images(
     Files are taken in sorted order of their names (paths inside a zip). A folder is read
     recursively: every file under it, in subfolders too, sorted by its path. Image ``i`` of
     that order becomes the dataset ``'<i>.jpg'`` (``'0.jpg'``, ``'1.jpg'``, ...) in
-    ``group``: uint8 pixels of shape (H, W, 3), converted to RGB. A file Pillow cannot open
-    is skipped with a ``UserWarning`` naming it and takes no number; a zip's folder entries
-    (names ending in ``/``, such as ``img_align_celeba/``) are skipped silently, with no
-    warning and no number. ``limit`` packs at most that many images. Returns the number of
-    images written.
+    ``group``: uint8 pixels of shape (H, W, 3), converted to RGB. Every file Pillow can open
+    is an image, whatever its extension (``.jpg``, ``.jpeg``, ``.png``, ...): there is no
+    filter on the name. A 16-bit greyscale image (Pillow mode ``'I;16'``, levels 0..65535, as
+    a 16-bit PNG opens) is scaled to 8 bits (level / 257), not clipped to white. A file Pillow
+    cannot open is skipped with a ``UserWarning`` naming it (its path, or its name in the
+    zip) and takes no number; a zip's folder entries (names ending in ``/``, such as
+    ``img_align_celeba/``) are skipped silently, with no warning and no number. ``limit``
+    packs at most that many images. Returns the number of images written.
 
     The file is written under a temporary name next to ``h5_path`` and renamed at the end, so
     it is never half written: an existing ``h5_path`` is replaced whole, or on any failure
@@ -79,19 +82,47 @@ def _write_atomically(
                 data = read()
                 try:
                     with Image.open(io.BytesIO(data)) as picture:
-                        pixels = np.asarray(picture.convert("RGB"))
+                        pixels = np.asarray(_eight_bit(picture).convert("RGB"))
                 except OSError as error:  # PIL.UnidentifiedImageError is an OSError
-                    warnings.warn(f"skipped {name}: not an image ({error})", stacklevel=3)
+                    # For a file it cannot identify, Pillow names the BytesIO, not the file.
+                    reason = "not an image" if isinstance(error, UnidentifiedImageError) else error
+                    warnings.warn(f"skipped {name}: {reason}", stacklevel=3)
                     continue
                 images.create_dataset(f"{count}.jpg", data=pixels)
                 count += 1
         if count == 0:
-            raise ValueError(f"found no images to pack into {h5_path}")
+            raise ValueError(
+                f"found no images to pack into {h5_path}: every file Pillow can open counts, "
+                "whatever its extension (.jpg, .jpeg, .png, ...); a filter that keeps only "
+                "'.jpg' names, as the book's loop does, skips every PNG"
+            )
         os.replace(temporary, h5_path)  # atomic: readers see the old file or the new one
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
     return count
+
+
+def _eight_bit(picture: Image.Image) -> Image.Image:
+    """``picture`` with 8-bit levels: a 16-bit greyscale one ('I;16', or 'I' as older Pillow
+    opens a 16-bit PNG) is scaled 0..65535 -> 0..255, where convert('RGB') would clip every
+    level above 255 to white. Any other picture is returned as it is."""
+    if not picture.mode.startswith("I"):
+        return picture
+    levels = np.asarray(picture).astype(np.float64) / 257
+    return Image.fromarray(np.clip(np.round(levels), 0, 255).astype(np.uint8))
+
+
+def _open_h5(h5_path: Path) -> h5py.File:
+    """``h5py.File(h5_path, 'r')``, with an error that names the file when it is damaged."""
+    try:
+        return h5py.File(h5_path, "r")
+    except OSError as error:  # h5py says "file signature not found" and names no file
+        raise OSError(
+            f"{h5_path} is not a readable HDF5 file ({error}): it is damaged or was cut short "
+            "(a copy or a download that did not finish, say). Pack it again with "
+            f"pack_images('img_align_celeba.zip', '{h5_path}')"
+        ) from error
 
 
 class CelebADataset(Dataset):
@@ -101,8 +132,9 @@ class CelebADataset(Dataset):
         """Count the images of ``group`` in ``h5_path``; open nothing for good yet.
 
         Raises ``FileNotFoundError`` (saying how to build the file with ``pack_images``) when
-        ``h5_path`` does not exist, and ``KeyError`` listing the groups present when ``group``
-        is not one of them.
+        ``h5_path`` does not exist, ``OSError`` naming the file and saying to pack it again
+        when it is not a readable HDF5 file (garbage, or cut short), and ``KeyError`` listing
+        the groups present when ``group`` is not one of them.
         """
         self.h5_path, self.group = Path(h5_path), group
         if not self.h5_path.is_file():
@@ -110,7 +142,7 @@ class CelebADataset(Dataset):
                 f"{self.h5_path} does not exist: build it once from the CelebA JPEGs with "
                 f"pack_images('img_align_celeba.zip', '{self.h5_path}')"
             )
-        with h5py.File(self.h5_path, "r") as file:
+        with _open_h5(self.h5_path) as file:
             if group not in file:
                 raise KeyError(f"{self.h5_path} has no group {group!r}; its groups: {list(file)}")
             self.length = len(file[group])
@@ -142,6 +174,6 @@ class CelebADataset(Dataset):
         if not 0 <= index < self.length:
             raise IndexError(f"index {index} is outside 0..{self.length - 1}")
         if self.file is None:
-            self.file = h5py.File(self.h5_path, "r")
+            self.file = _open_h5(self.h5_path)
         # By name, not by position: the names sort as strings ('10.jpg' before '2.jpg').
         return self.file[self.group][f"{index}.jpg"][()]
