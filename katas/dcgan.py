@@ -1,4 +1,5 @@
 """Kata 11 · The DCGAN translated from Keras: 'same' padding, channels first, BatchNorm momentum.
+한국어 수업: ``gankata lesson dcgan --lang ko``
 
 Source: the study notes on a Keras DCGAN for MNIST from a Korean textbook, "13주차 DCGAN"
 (모두의 딥러닝, chapter 19): the Keras generator and discriminator with their ``summary()``

@@ -1,4 +1,5 @@
 """Kata 3 · detach(): train D on fakes without touching G.
+한국어 수업: ``gankata lesson detach --lang ko``
 
 Sources: the study group's slides on Make Your First GAN With PyTorch, ch. 7 (Handwritten
 Digits), "2단계: 거짓에 대해 판별기 훈련" (G의 기울기가 계산되지 않도록 detach() 함수를

@@ -1,4 +1,5 @@
 """Kata 6 · The ln 2 / 0.25 equilibrium and the value function.
+한국어 수업: ``gankata lesson equilibrium --lang ko``
 
 Sources: the study notes on Make Your First GAN With PyTorch, ch. 6 (Simple 1010 Pattern),
 "GAN Training" (판별기와 생성기의 손실: 0.69에 수렴); the study group's chapter 7 slides,

@@ -1,4 +1,5 @@
 """Kata 7 · The MNIST GAN: LeakyReLU, LayerNorm, Adam, BCE and a randn seed.
+한국어 수업: ``gankata lesson mnist_gan --lang ko``
 
 Sources: Make Your First GAN With PyTorch, ch. 7 (Handwritten Digits). The study group's
 chapter 7 slides, from "MNIST 실습 코드" through "GAN 훈련 성능 향상" (loss, activation

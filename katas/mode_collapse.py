@@ -1,4 +1,5 @@
 """Kata 8 · Mode collapse: measuring when G makes one digit for every seed.
+한국어 수업: ``gankata lesson mode_collapse --lang ko``
 
 Sources: Make Your First GAN With PyTorch, ch. 7 (Handwritten Digits). The blog post on the
 book's ch. 7 and 8, "Mode Collapse" (the definition, why it happens, the fixes); the study

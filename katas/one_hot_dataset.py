@@ -1,4 +1,5 @@
 """Kata 1 · One-hot targets and the MnistDataset.
+한국어 수업: ``gankata lesson one_hot_dataset --lang ko``
 
 Sources: Make Your First GAN With PyTorch, ch. 7 (Handwritten Digits), the MnistDataset
 class; the study group's chapter 7 slides, "손으로 쓴 숫자 훈련" (the MnistDataset and its

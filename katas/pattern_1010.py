@@ -1,4 +1,5 @@
 """Kata 5 · The 1010 pattern GAN.
+한국어 수업: ``gankata lesson pattern_1010 --lang ko``
 
 Sources: Make Your First GAN With PyTorch, ch. 6 (Simple 1010 Pattern). The study notes on
 ch. 6, "Simple Pattern" (the full ``Discriminator`` and ``Generator`` classes with ``train``,

@@ -1,4 +1,5 @@
 """Kata 9 · Seed experiments: between two seeds, sums, differences and slerp.
+한국어 수업: ``gankata lesson seed_arithmetic --lang ko``
 
 Sources: Make Your First GAN With PyTorch, ch. 7 (Handwritten Digits). The study group's
 chapter 7 slides, "시드 실험", "시드 실험 - 두 시드 사이값", "두 시드 더하기", "두 시드 빼기",

@@ -1,4 +1,5 @@
 """Kata 4 · The GAN step: D on real, D on detached fake, G through D.
+한국어 수업: ``gankata lesson step_order --lang ko``
 
 Sources: Make Your First GAN With PyTorch, ch. 6 (Simple 1010 Pattern), the three-step loop,
 as the study group's chapter 7 slides give it; the study notes on the Keras DCGAN, a Korean

@@ -1,4 +1,5 @@
 """Kata 2 · View and BatchView: reshaping inside nn.Sequential.
+한국어 수업: ``gankata lesson view_reshape --lang ko``
 
 Sources: Make Your First GAN With PyTorch, ch. 8 (Human Faces), as the blog post on the
 book's ch. 7 and 8 gives it ("View(): 3차원 이미지 텐서를 1차원 형태의 텐서로 변환"), and the
