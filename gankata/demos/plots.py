@@ -125,12 +125,22 @@ def describe_losses(histories: Mapping[str, Sequence[float]], kind: str) -> str:
     tail = {name: _tail_mean(history) for name, history in histories.items() if history}
     measured = ", ".join(f"{name} {value:.3f}" for name, value in tail.items())
     d, g = tail.get("D"), tail.get("G")
-    if d is not None and g is not None and max(abs(d - line), abs(g - line)) <= 0.25 * line:
+    near = {name: abs(value - line) <= 0.2 * line for name, value in tail.items()}
+    if d is None or g is None:
+        story = "the dashed line is where D could not tell real from fake at all."
+    elif near["D"] and near["G"]:
         story = (
             "both near the equilibrium: D tells real from fake no better than a coin. That says "
             "nothing about what G draws: look at the images."
         )
-    elif d is not None and g is not None and d < line / 2 and g > 2 * line:
+    elif near["D"]:
+        where = "above" if g > line else "below"
+        story = (
+            f"D is near the equilibrium, as good as a coin at telling real from fake, with G's "
+            f"loss {where} it. A GAN can sit there while G draws one digit: the losses measure "
+            "the duel, not the drawings."
+        )
+    elif d < line / 2 and g > 2 * line:
         story = (
             "D wins most steps: its loss stays near 0 and G's far above the equilibrium line, "
             "where neither would win. Whether G's images are good or varied, the losses cannot "

@@ -67,6 +67,7 @@ def test_a_latent_walk_is_one_strip_from_seed1_to_seed2(tmp_path, titles):
     [
         (0.69, 0.70, "both near the equilibrium"),
         (0.02, 6.5, "D wins most steps"),
+        (0.238, 0.343, "D is near the equilibrium"),
         (0.4, 1.1, "where D could not tell real from fake"),
     ],
 )
