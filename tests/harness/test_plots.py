@@ -63,16 +63,17 @@ def test_a_latent_walk_is_one_strip_from_seed1_to_seed2(tmp_path, titles):
 
 
 @pytest.mark.parametrize(
-    ("d", "g", "says"),
+    ("kind", "d", "g", "says"),
     [
-        (0.69, 0.70, "both near the equilibrium"),
-        (0.02, 6.5, "D wins most steps"),
-        (0.238, 0.343, "D is near the equilibrium"),
-        (0.4, 1.1, "where D could not tell real from fake"),
+        ("bce", 0.69, 0.70, "both near the equilibrium"),
+        ("bce", 0.02, 6.5, "D wins most steps"),
+        ("mse", 0.238, 0.343, "D is near the equilibrium"),
+        ("bce", 0.4, 1.1, "where D could not tell real from fake"),
     ],
 )
-def test_the_loss_plot_says_what_the_end_of_the_run_shows(d, g, says):
-    text = plots.describe_losses({"D": [1.0] * 90 + [d] * 10, "G": [1.0] * 90 + [g] * 10}, "bce")
+def test_the_loss_plot_says_what_the_end_of_the_run_shows(kind, d, g, says):
+    histories = {"D": [1.0] * 90 + [d] * 10, "G": [1.0] * 90 + [g] * 10}
+    text = plots.describe_losses(histories, kind)
     assert says in text and f"D {d:.3f}" in text and f"G {g:.3f}" in text, text
 
 
