@@ -1,4 +1,5 @@
 """Kata 12 · The vanilla GAN code review: tanh and [-1, 1], the non-saturating loss, any batch size.
+한국어 수업: ``gankata lesson vanilla_gan --lang ko``
 
 Source: the vanilla PyTorch GAN code review, "GAN Code Review" (Week 3): the Generator with
 its ``block`` builder, the Discriminator, the data loading, BCE, Adam and the training loop.
@@ -80,9 +81,10 @@ Then you write the reviewed version.
 9. The noise (fix). ``z = init.kaiming_normal_(torch.Tensor(batch_size, z_size), a=0.2,
    mode='fan_in', nonlinearity='leaky_relu')`` uses a weight initialiser as a sampler. Its
    std is ``gain / sqrt(fan_in) = sqrt(2 / (1 + 0.2²)) / sqrt(100) ≈ 0.14``, and it changes
-   whenever the shape does. It is also made on the CPU, whatever ``device`` is. The
-   commented-out line under it is the right one: z ~ N(0, 1), ``torch.randn(batch, dim)``,
-   on the same device as the data.
+   with ``z_size``, because fan_in is the tensor's second dimension (about 0.35 for 16). It
+   is also made on the CPU, whatever ``device`` is. The commented-out line under it,
+   ``torch.normal(mean=0, std=1, size=(batch_size, z_size))``, is the right one: z ~ N(0, 1),
+   which ``torch.randn(batch, dim)`` draws too, on the same device as the data.
 
 What to implement (search for "Kata 12." to find every TODO):
 
