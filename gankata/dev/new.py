@@ -2,9 +2,10 @@
 
 It writes ``katas/NAME.py`` (a stub with one task), ``solutions/NAME.py`` (still to write),
 ``tests/test_NAME.py`` (one test), ``gankata/course/cards/NAME.toml`` (every text a
-``TODO``) and ``gankata/course/lessons/ko/NAME.txt`` (the Korean lesson, to write), adds NAME's line to ``course.toml`` after OTHER, renumbers every mention of the
-katas that move down (``kata 7`` becomes ``kata 8`` wherever the course talks about it), then
-runs `gankata dev sync`. What is left is marked ``TODO``; `gankata dev check` lists it until
+``TODO``) and ``gankata/course/lessons/ko/NAME.txt`` (the Korean lesson, to write), adds
+NAME's line to ``course.toml`` after OTHER, renumbers every mention of the katas that move
+down (``kata 7`` becomes ``kata 8`` wherever the course talks about it), then runs
+`gankata dev sync`. What is left is marked ``TODO``; `gankata dev check` lists it until
 it is written. It never overwrites a file.
 """
 

@@ -68,7 +68,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 
 
 # What every stub's body raises (gankata.course.curriculum.TODO_MARK's twin).
-UNFINISHED = re.compile(r"Need to implement for Kata (\d+\.\d+): (\w+)")
+UNFINISHED = re.compile(r"Need to implement for Kata (\d+\.\d+): ([\w.]+)")
 
 
 def unfinished(text: str) -> None:

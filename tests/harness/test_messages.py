@@ -198,7 +198,7 @@ def test_the_report_carries_each_failure_in_every_language(tmp_path):
         "def test_one():\n"
         "    assert 1 == 2, msg('expected {a}\\nsaw {b}', '기대 {a}\\n실제 {b}', a=2, b=1)\n"
         "def test_stub():\n"
-        "    raise NotImplementedError('Need to implement for Kata 3.1: fake_loss')\n",
+        "    raise NotImplementedError('Need to implement for Kata 3.1: View.__init__')\n",
         encoding="utf-8",
     )
     report = tmp_path / "report.json"
@@ -210,4 +210,6 @@ def test_the_report_carries_each_failure_in_every_language(tmp_path):
     assert rows["test_one"]["messages"]["ko"] == "기대 2\n  실제 1", rows["test_one"]
     assert rows["test_one"]["messages"]["en"] == rows["test_one"]["message"]
     stub = rows["test_stub"]["messages"]["ko"]
-    assert "3.1" in stub and HANGUL.search(stub), f"the stub's failure in Korean: {stub!r}"
+    assert stub == "Kata 3.1을(를) 구현해야 합니다: View.__init__", (
+        f"the stub's, in Korean: {stub!r}"
+    )
