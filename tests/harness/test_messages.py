@@ -210,6 +210,4 @@ def test_the_report_carries_each_failure_in_every_language(tmp_path):
     assert rows["test_one"]["messages"]["ko"] == "기대 2\n  실제 1", rows["test_one"]
     assert rows["test_one"]["messages"]["en"] == rows["test_one"]["message"]
     stub = rows["test_stub"]["messages"]["ko"]
-    assert stub == "Kata 3.1을(를) 구현해야 합니다: View.__init__", (
-        f"the stub's, in Korean: {stub!r}"
-    )
+    assert stub.endswith(": Kata 3.1을(를) 구현해야 합니다: View.__init__"), f"in Korean: {stub!r}"
