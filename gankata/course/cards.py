@@ -3,7 +3,9 @@
 ``cards/<kata>.toml`` holds, each text in English and Korean side by side (``en``/``ko``):
 
 - ``[title]``, ``[source]`` (the book chapter or study notes it comes from), ``[summary]``;
-- ``[[hint]]``, from a nudge to nearly the answer, never the answer;
+- ``[[hint]]``, from a nudge to nearly the answer, never the answer; each names the tasks it
+  helps with by their own number (``tasks = [1, 3]`` for tasks N.1 and N.3), and the runner
+  shows it beside those tasks' failures;
 - ``[picture]``, the caption of the workbook's picture cell, whose code is the real Python
   file ``pictures/<kata>.py`` (linted like the rest; it imports from ``katas.<kata>`` what
   the workbook's ``%%kata`` cell defines, and the workbook drops that import);

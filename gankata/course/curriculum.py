@@ -33,7 +33,8 @@ class Kata:
     # The workshop plans' budget for a learner, and the floor an agent measured, in minutes.
     budget_minutes: float | None = None
     agent_minutes: float | None = None
-    # The tasks (``"3.1"``) each hint helps with, in the hints' order.
+    # The tasks (``"3.1"``) each hint helps with, in the hints' order. A card names them by
+    # their own number only (``tasks = [1]`` for task 3.1), so that they survive renumbering.
     hint_tasks: tuple[tuple[str, ...], ...] = ()
 
     def hint_for(self, task: str) -> int | None:
@@ -91,7 +92,10 @@ def load_curriculum(
                 name,
                 *(pick(card[text], language) for text in ("title", "source", "summary")),
                 hints=tuple(pick(hint, language) for hint in card.get("hint", [])),
-                hint_tasks=tuple(tuple(hint.get("tasks", ())) for hint in card.get("hint", [])),
+                hint_tasks=tuple(
+                    tuple(f"{number}.{task}" for task in hint.get("tasks", ()))
+                    for hint in card.get("hint", [])
+                ),
                 language=language,
                 picture=picture(name, card, pictures),
                 cards=cards,

@@ -120,22 +120,23 @@ def hint_problems(root: Path, name: str, card: dict, where: str) -> list[str]:
     tests = root / "tests" / f"test_{name}.py"
     if not tests.is_file():
         return []  # layout_problems says so
-    tasks = {f"{n}.{m}" for n, m in numbering.TASK_BANNER.findall(tests.read_text("utf-8"))}
+    tasks = {int(m) for _, m in numbering.TASK_BANNER.findall(tests.read_text("utf-8"))}
     problems = []
-    named: dict[str, int] = dict.fromkeys(sorted(tasks), 0)
+    named: dict[int, int] = dict.fromkeys(sorted(tasks), 0)
     for number, hint in enumerate(card.get("hint", []), start=1):
         given = hint.get("tasks")
-        if not given:
+        if not given or not all(isinstance(task, int) for task in given):
             problems.append(
-                f'{where}: hint {number} names no task; add tasks = ["N.M", ...] (the tests\' '
-                "'# ## Task N.M' banners), so that it is shown beside that task's failures"
+                f"{where}: hint {number} needs tasks = [M, ...], the task numbers M of the "
+                f"tests' '# ## Task N.M' banners (not {given!r}), so that it is shown beside "
+                "those tasks' failures"
             )
             continue
         for task in given:
             if task not in tasks:
                 problems.append(
                     f"{where}: hint {number} names task {task}, which tests/test_{name}.py has "
-                    f"no banner for (its tasks: {', '.join(sorted(tasks))})"
+                    f"no banner for (its tasks: {', '.join(map(str, sorted(tasks)))})"
                 )
             else:
                 named[task] += 1

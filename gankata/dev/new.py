@@ -106,7 +106,7 @@ en = "TODO: the lesson in one paragraph: what to implement and the classic mista
 ko = "TODO: 한 문단으로 된 강의: 무엇을 구현하고 흔한 실수는 무엇인지"
 
 [[hint]]
-tasks = ["{number}.1"]
+tasks = [1]
 en = "TODO: a nudge, never the answer"
 ko = "TODO: 답이 아닌 실마리"
 

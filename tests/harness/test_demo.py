@@ -37,7 +37,9 @@ def test_a_short_run_writes_the_pictures_and_the_report(in_checkout, tmp_path, c
         with Image.open(run / picture) as image:
             assert image.size[0] > 30, f"{picture} is empty"
     with Image.open(run / "latent_walk.png") as image:
-        assert image.size == (10 * 30 + 2, 32), "the walk is one strip of 10 digits"
+        width, height = image.size
+        # Ten digits at 120 pixels each, in one row: projectable, and one strip.
+        assert width >= 10 * 100 and width > 4 * height, f"the walk is {width} x {height} px"
     report = (run / "report.txt").read_text()
     assert "20 steps x batch 4" in report
     assert "mode collapse:" in report and "digits covered" in report
@@ -179,7 +181,8 @@ def test_a_short_dcgan_run_writes_samples_losses_and_report(in_checkout, tmp_pat
     run = run_dcgan_demo(out=tmp_path / "runs", steps=3, batch_size=4, show_progress=False)
     assert run.parent == tmp_path / "runs" and run.name.startswith("dcgan-")
     with Image.open(run / "samples.png") as image:
-        assert image.size == (8 * 30 + 2, 8 * 30 + 2), "64 samples in an 8 x 8 grid"
+        width, height = image.size
+        assert width >= 8 * 100 and height >= 8 * 100, f"64 samples in {width} x {height} px"
     with Image.open(run / "losses.png") as image:
         assert image.size[0] > 30
     report = (run / "report.txt").read_text()

@@ -14,6 +14,7 @@ nbformat = pytest.importorskip("nbformat", reason="notebook mode needs gankata[n
 pytest.importorskip("IPython.core.interactiveshell", reason="notebook mode needs gankata[notebook]")
 
 from gankata.course.curriculum import load_curriculum  # noqa: E402
+from gankata.course.lessons import lesson_path  # noqa: E402
 from gankata.runner import commands, screen  # noqa: E402
 from gankata.runner.workbook import write_workbooks  # noqa: E402
 
@@ -87,7 +88,11 @@ def test_the_cli_writes_korean_workbooks_that_speak_korean(
         f"`notebook --all --lang ko` should write one .ko.ipynb per kata, wrote {paths}"
     )
     first = cells(paths[0])
-    assert korean[0].title in first[0].source and korean[0].summary in first[0].source
+    lesson = lesson_path(korean[0].name, "ko").read_text(encoding="utf-8")
+    assert korean[0].title in first[0].source and "## 구현할 것" in first[0].source, (
+        "a Korean workbook opens with the whole Korean lesson"
+    )
+    assert lesson.splitlines()[0] in first[0].source
     hints = next(c.source for c in first if c.get("id") == "hints")
     assert korean[0].hints[0] in hints, "the hints cell holds the Korean hints"
     magic = kata_cell(first).split("\n", 1)[0]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from gankata.course.curriculum import load_curriculum
 from gankata.runner import commands, results, screen, testrun, worker
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -209,7 +210,8 @@ def test_a_bad_request_gets_a_clear_message(checkout, gankata, args, says):
 
 def test_hints_come_one_at_a_time(checkout, gankata):
     code, out = gankata(checkout, "hint", KATA)
-    assert code == 0 and "Hint 1 of 3" in out and f"gankata hint {KATA} 2" in out
+    count = len(load_curriculum()[0].hints)
+    assert code == 0 and f"Hint 1 of {count}" in out and f"gankata hint {KATA} 2" in out
 
 
 def test_outside_a_checkout_the_runner_says_where_to_run_it(tmp_path, gankata):
