@@ -191,23 +191,33 @@ def test_different_placeholders_in_the_two_texts_are_refused():
         msg("a {x}", "가 {y}", x=1, y=2)
 
 
+# Two tests that fail on purpose, each way a kata test fails: an assert with a two-line
+# message (pytest indents its second line), and a stub's unfinished body.
+FAILING_ON_PURPOSE = """
+from gankata.testkit.messages import msg
+
+
+def test_one():
+    seen = 1
+    if seen != 2:
+        raise AssertionError(msg("expected {a}\\nsaw {b}", "기대 {a}\\n실제 {b}", a=2, b=seen))
+
+
+def test_stub():
+    raise NotImplementedError("Need to implement for Kata 3.1: View.__init__")
+"""
+
+
 def test_the_report_carries_each_failure_in_every_language(tmp_path):
     tests = tmp_path / "test_sample.py"
-    tests.write_text(
-        "from gankata.testkit.messages import msg\n"
-        "def test_one():\n"
-        "    assert 1 == 2, msg('expected {a}\\nsaw {b}', '기대 {a}\\n실제 {b}', a=2, b=1)\n"
-        "def test_stub():\n"
-        "    raise NotImplementedError('Need to implement for Kata 3.1: View.__init__')\n",
-        encoding="utf-8",
-    )
+    tests.write_text(FAILING_ON_PURPOSE, encoding="utf-8")
     report = tmp_path / "report.json"
     command = [sys.executable, "-m", "pytest", str(tests), "-q", "-p", "no:cacheprovider"]
     command += ["-p", "gankata.testkit.report", f"--gankata-report={report}", "--tb=line"]
     environ = {**os.environ, "GANKATA_LANG": "en"}
     subprocess.run(command, cwd=tmp_path, capture_output=True, env=environ, check=False)
     rows = {row["nodeid"].split("::")[-1]: row for row in json.loads(report.read_text())}
-    assert rows["test_one"]["messages"]["ko"] == "기대 2\n  실제 1", rows["test_one"]
+    assert rows["test_one"]["messages"]["ko"] == "기대 2\n실제 1", rows["test_one"]
     assert rows["test_one"]["messages"]["en"] == rows["test_one"]["message"]
     stub = rows["test_stub"]["messages"]["ko"]
     assert stub.endswith(": Kata 3.1을(를) 구현해야 합니다: View.__init__"), f"in Korean: {stub!r}"
