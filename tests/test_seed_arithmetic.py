@@ -402,11 +402,10 @@ def parallel_name(pair: str) -> str:
     }[pair]
 
 
-@pytest.mark.parametrize("pair", list(parallel_pairs()))
-def test_slerp_of_parallel_seeds_is_lerp_not_nan(kata, pair):
-    a, b = parallel_pairs()[pair]
-    name = parallel_name(pair)
-    for t in (0.0, 0.25, 0.5, 1.0):
+def slerp_is_lerp(kata, a: torch.Tensor, b: torch.Tensor, name: str, ts, why: str) -> None:
+    """Fail unless ``slerp(a, b, t)`` is lerp's ``(1 - t) * a + t * b`` at every t of ``ts``;
+    ``why`` says why the lesson's rule for these seeds is lerp."""
+    for t in ts:
         seen = call(
             kata.slerp,
             a,
@@ -421,19 +420,29 @@ def test_slerp_of_parallel_seeds_is_lerp_not_nan(kata, pair):
         )
         expected = (1 - t) * a + t * b
         assert torch.isfinite(seen).all() and torch.allclose(seen, expected, atol=1e-4), msg(
-            "slerp of {name} at t={t} returned {seen}... ; expected lerp's {expected}... . "
-            "Parallel seeds are 0 degrees apart: sin Ω = 0 and the weights are 0 / 0 = NaN. "
-            "When |cos Ω| is near 1 (PARALLEL_THRESHOLD), fall back to lerp, which is also "
-            "what slerp tends to as Ω -> 0.",
-            "t={t}에서 {name}의 slerp 결과가 {seen}...입니다. lerp의 결과 "
-            "{expected}...가 나와야 합니다. 평행한 시드는 0도 떨어져 있어 sin Ω = 0이고, "
-            "가중치는 0 / 0 = NaN이 됩니다. |cos Ω|가 1에 가까우면(PARALLEL_THRESHOLD) lerp로 "
-            "돌아가세요. Ω -> 0일 때 slerp가 다가가는 것도 lerp입니다.",
+            "slerp of {name} at t={t} returned {seen}... ; expected lerp's {expected}... . {why}",
+            "t={t}에서 {name}의 slerp 결과가 {seen}...입니다. lerp의 결과 {expected}...가 "
+            "나와야 합니다. {why}",
             name=name,
             t=t,
             seen=seen[:4].tolist(),
             expected=expected[:4].tolist(),
+            why=why,
         )
+
+
+@pytest.mark.parametrize("pair", list(parallel_pairs()))
+def test_slerp_of_parallel_seeds_is_lerp_not_nan(kata, pair):
+    a, b = parallel_pairs()[pair]
+    why = msg(
+        "Parallel seeds are 0 degrees apart: sin Ω = 0 and the weights are 0 / 0 = NaN. "
+        "When |cos Ω| is near 1 (PARALLEL_THRESHOLD), fall back to lerp, which is also "
+        "what slerp tends to as Ω -> 0.",
+        "평행한 시드는 0도 떨어져 있어 sin Ω = 0이고, 가중치는 0 / 0 = NaN이 됩니다. "
+        "|cos Ω|가 1에 가까우면(PARALLEL_THRESHOLD) lerp로 돌아가세요. Ω -> 0일 때 slerp가 "
+        "다가가는 것도 lerp입니다.",
+    )
+    slerp_is_lerp(kata, a, b, parallel_name(pair), (0.0, 0.25, 0.5, 1.0), why)
 
 
 def opposite_pairs() -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
@@ -465,43 +474,24 @@ def test_slerp_of_opposite_seeds_is_lerp_through_zero(kata, pair):
     a, b = opposite_pairs()[pair]
     name = opposite_name(pair)
     cos = float(a.double() @ b.double() / (a.double().norm() * b.double().norm()))
-    for t in (0.0, 0.25, 0.5, 0.75, 1.0):
-        seen = call(
-            kata.slerp,
-            a,
-            b,
-            t,
-            why=msg(
-                "slerp({name}, t={t}) failed; expected lerp's (1 - t) * a + t * b.",
-                "slerp({name}, t={t})가 실패했습니다. lerp의 (1 - t) * a + t * b가 나와야 합니다.",
-                name=name,
-                t=t,
-            ),
-        )
-        expected = (1 - t) * a + t * b
-        assert torch.isfinite(seen).all() and torch.allclose(seen, expected, atol=1e-4), msg(
-            "slerp of {name} at t={t} returned {seen}... ; expected lerp's {expected}... . "
-            "These seeds point in opposite directions (cos Ω = {cos:.5f}), and the lesson's "
-            "rule for them is lerp: every great circle through a also passes through -a, so "
-            "there is no single one to follow, and sin Ω is 0 or nearly, so the weights are "
-            "huge numbers that cancel, rounding noise or NaN. Fall back to lerp when "
-            "|cos Ω| > PARALLEL_THRESHOLD, with the absolute value: cos Ω > PARALLEL_THRESHOLD "
-            "catches parallel seeds only. For b = -a, lerp goes straight through the zero "
-            "seed: (1 - t) * a + t * b = (1 - 2t) * a, half of a at t = 0.25.",
-            "t={t}에서 {name}의 slerp 결과가 {seen}...입니다. lerp의 결과 {expected}...가 "
-            "나와야 합니다. 이 두 시드는 서로 반대 방향을 가리키고(cos Ω = {cos:.5f}), 수업은 이런 "
-            "시드에 lerp를 쓰기로 정했습니다: a를 지나는 대원은 모두 -a도 지나므로 따라갈 대원이 "
-            "하나로 정해지지 않고, sin Ω가 0이거나 0에 가까워 가중치가 서로 상쇄되는 큰 수나 "
-            "반올림 오차, 또는 NaN이 됩니다. |cos Ω| > PARALLEL_THRESHOLD이면 lerp로 돌아가세요. "
-            "절댓값이 중요합니다: cos Ω > PARALLEL_THRESHOLD로는 평행한 시드만 걸러집니다. "
-            "b = -a이면 lerp는 원점(0 시드)을 곧장 지나갑니다: (1 - t) * a + t * b = "
-            "(1 - 2t) * a이고, t = 0.25에서는 a의 절반입니다.",
-            name=name,
-            t=t,
-            seen=seen[:4].tolist(),
-            expected=expected[:4].tolist(),
-            cos=cos,
-        )
+    why = msg(
+        "These seeds point in opposite directions (cos Ω = {cos:.5f}), and the lesson's "
+        "rule for them is lerp: every great circle through a also passes through -a, so "
+        "there is no single one to follow, and sin Ω is 0 or nearly, so the weights are "
+        "huge numbers that cancel, rounding noise or NaN. Fall back to lerp when "
+        "|cos Ω| > PARALLEL_THRESHOLD, with the absolute value: cos Ω > PARALLEL_THRESHOLD "
+        "catches parallel seeds only. For b = -a, lerp goes straight through the zero "
+        "seed: (1 - t) * a + t * b = (1 - 2t) * a, half of a at t = 0.25.",
+        "이 두 시드는 서로 반대 방향을 가리키고(cos Ω = {cos:.5f}), 수업은 이런 "
+        "시드에 lerp를 쓰기로 정했습니다: a를 지나는 대원은 모두 -a도 지나므로 따라갈 대원이 "
+        "하나로 정해지지 않고, sin Ω가 0이거나 0에 가까워 가중치가 서로 상쇄되는 큰 수나 "
+        "반올림 오차, 또는 NaN이 됩니다. |cos Ω| > PARALLEL_THRESHOLD이면 lerp로 돌아가세요. "
+        "절댓값이 중요합니다: cos Ω > PARALLEL_THRESHOLD로는 평행한 시드만 걸러집니다. "
+        "b = -a이면 lerp는 원점(0 시드)을 곧장 지나갑니다: (1 - t) * a + t * b = "
+        "(1 - 2t) * a이고, t = 0.25에서는 a의 절반입니다.",
+        cos=cos,
+    )
+    slerp_is_lerp(kata, a, b, name, (0.0, 0.25, 0.5, 0.75, 1.0), why)
     start, end = kata.slerp(a, b, 0.0), kata.slerp(a, b, 1.0)
     assert torch.equal(start, a) and torch.equal(end, b), msg(
         "slerp of {name} does not start exactly on a and end exactly on b (start: {start}; "
