@@ -322,6 +322,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--out", type=Path, default=Path("runs"), help="where runs go (runs/)")
     demo.add_argument("--device", help="cpu, cuda, ... (default: the fastest there is)")
+    demo.add_argument(
+        "--fast",
+        action="store_true",
+        help="dcgan only: train through the fast path (upsampling folded into the convolutions)",
+    )
     return parser
 
 
@@ -330,6 +335,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     if args.which == "dcgan" and args.collapse:
         raise UsageError(t("demo_collapse_dcgan"))
+    if args.which == "mnist" and args.fast:
+        raise UsageError(t("demo_fast_mnist"))
     common = {
         "out": args.out,
         "steps": args.steps,
@@ -340,7 +347,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     }
     try:
         if args.which == "dcgan":
-            run_dcgan_demo(**common)
+            run_dcgan_demo(fast=args.fast, **common)
         else:
             run_mnist_demo(collapse=args.collapse, **common)
     except NotImplementedError as error:

@@ -1,0 +1,146 @@
+"""The DCGAN's fast path: kata 11's generator, computed without ever upsampling an image.
+
+Kata 11's generator grows its picture twice with ``Upsample(scale_factor=2)`` (nearest)
+followed by a 5x5 'same' convolution. Every 2x2 block of the upsampled picture holds four
+copies of one small pixel, so each output pixel sees only a 3x3 neighbourhood of the small
+picture; which taps of the 5x5 kernel land on which small pixel depends only on the output
+pixel's *phase* (its row and column parity, four phases). Summing the taps that land on the
+same small pixel gives four 3x3 kernels, one per phase. So
+
+    conv5x5(upsample2x(x)) == pixel_shuffle(conv3x3(x, folded kernels), 2)
+
+exactly, where the 3x3 convolution writes four channels per output channel (one per
+phase) and ``pixel_shuffle`` puts each phase back at its place in the 2x picture. For each
+pair of input and output channels of an H x W picture, the kata's convolution does 25 taps
+on 2H x 2W pixels (100 HW multiply-adds), the folded one 4 phases x 9 taps on H x W (36 HW):
+36 %, and the upsampled copy, four times the picture, is never written or read.
+
+The fold is a linear map of the kata's own 5x5 weights, applied in every forward pass
+(a few microseconds): the fast generator has *the same parameters* as the kata's (the same
+tensors, shared), so it computes the same function, back-propagates the same gradients and
+takes the same optimiser steps; its ``state_dict`` loads into kata 11's generator and back.
+(Training the folded 3x3 kernels themselves would be a different, larger model: 36 free taps
+per kernel pair where the kata has 25.)
+
+    fast = fast_generator(G)           # G: kata 11's make_generator(), shared, not copied
+    torch.allclose(fast(z), G(z))      # True, up to float rounding
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+SCALE = 2  # nearest 2x upsampling: each small pixel becomes a 2x2 block
+
+
+def fold_matrix(kernel_size: int) -> torch.Tensor:
+    """``A[phase, offset, tap]``: 1 where tap ``tap`` of a 1-D kernel, applied to a nearest 2x
+    upsampled row at an output of parity ``phase``, reads the small row's pixel ``offset``.
+
+    For a 'same' kernel of ``k = 2p + 1`` taps, output ``2i + phase`` reads upsampled pixel
+    ``2i + phase + u`` for ``u`` in ``-p..p``, which is small pixel ``i + (phase + u) // 2``:
+    offsets ``-ceil(p / 2)..ceil(p / 2)``, so the folded kernel has ``2 * ceil(p / 2) + 1``
+    taps (3 for 5x5 and 3x3 kernels).
+    """
+    if kernel_size % 2 != 1:
+        raise ValueError(f"a 'same' convolution has an odd kernel size, got {kernel_size}")
+    half = kernel_size // 2
+    reach = (half + 1) // 2
+    folded = torch.zeros(SCALE, 2 * reach + 1, kernel_size)
+    for phase in range(SCALE):
+        for tap in range(kernel_size):
+            folded[phase, (phase + tap - half) // 2 + reach, tap] = 1.0
+    return folded
+
+
+def fold_nearest_upsample(weight: torch.Tensor, fold: torch.Tensor | None = None) -> torch.Tensor:
+    """Kernels ``[O, C, k, k]`` applied after nearest 2x upsampling, as ``[4 O, C, K, K]``
+    kernels on the small picture, channel ``4 o + 2 a + b`` for output channel ``o`` at phase
+    (row parity ``a``, column parity ``b``): the order ``F.pixel_shuffle(., 2)`` reads.
+
+    ``fold`` is :func:`fold_matrix` of the kernel size, on ``weight``'s device and dtype
+    (computed here when not given).
+    """
+    out_channels, in_channels, rows, cols = weight.shape
+    if rows != cols:
+        raise ValueError(f"the fold needs square kernels, got {rows}x{cols}")
+    if fold is None:
+        fold = fold_matrix(rows).to(weight)
+    folded = torch.einsum("adu,bev,ocuv->oabcde", fold, fold, weight)
+    size = fold.shape[1]
+    return folded.reshape(out_channels * SCALE * SCALE, in_channels, size, size)
+
+
+class UpsampledConv(nn.Module):
+    """``conv(Upsample(2, nearest)(x))`` as a 3x3 convolution on ``x`` and a pixel shuffle.
+
+    ``weight`` and ``bias`` are the kata convolution's own parameters (the same tensors, under
+    the same names), so training this module trains that convolution.
+    """
+
+    def __init__(self, conv: nn.Conv2d) -> None:
+        super().__init__()
+        self.weight = conv.weight
+        self.bias = conv.bias
+        self.register_buffer("fold", fold_matrix(conv.kernel_size[0]), persistent=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        fold = self.fold.to(self.weight.dtype)
+        weight = fold_nearest_upsample(self.weight, fold)
+        # Every phase of an output channel adds that channel's one bias.
+        bias = None if self.bias is None else self.bias.repeat_interleave(SCALE * SCALE)
+        padding = (fold.shape[1] - 1) // 2
+        return F.pixel_shuffle(F.conv2d(x, weight, bias, padding=padding), SCALE)
+
+
+def _is_nearest_2x(module: nn.Module) -> bool:
+    if not isinstance(module, nn.Upsample) or module.mode != "nearest" or module.size is not None:
+        return False
+    factor = module.scale_factor
+    factors = factor if isinstance(factor, tuple) else (factor, factor)
+    return all(float(f) == SCALE for f in factors)
+
+
+def _is_same_conv(module: nn.Module) -> bool:
+    if not isinstance(module, nn.Conv2d) or module.padding_mode != "zeros":
+        return False
+    rows, cols = module.kernel_size
+    same = module.padding == "same" or module.padding == (rows // 2, cols // 2)
+    return (
+        rows == cols
+        and rows % 2 == 1
+        and same
+        and module.stride == (1, 1)
+        and module.dilation == (1, 1)
+        and module.groups == 1
+    )
+
+
+def fast_generator(generator: nn.Sequential) -> nn.Sequential:
+    """Kata 11's generator with every nearest-2x ``Upsample`` + 'same' ``Conv2d`` pair folded.
+
+    The result shares every module and parameter with ``generator`` (nothing is copied) and
+    keeps its indices (the ``Upsample`` becomes an ``Identity``), so both ``state_dict``\\ s
+    have the same keys. A generator without such a pair raises ``ValueError``.
+    """
+    if not isinstance(generator, nn.Sequential):
+        raise TypeError(
+            f"fast_generator folds an nn.Sequential (kata 11's make_generator()), got "
+            f"{type(generator).__name__}"
+        )
+    layers = list(generator)
+    folded = 0
+    for index in range(len(layers) - 1):
+        if _is_nearest_2x(layers[index]) and _is_same_conv(layers[index + 1]):
+            layers[index] = nn.Identity()  # keeps the kata's indices, so state_dicts match
+            layers[index + 1] = UpsampledConv(layers[index + 1])
+            folded += 1
+    if not folded:
+        raise ValueError(
+            "fast_generator found no Upsample(scale_factor=2, mode='nearest') followed by a "
+            "Conv2d with an odd square kernel, stride 1 and 'same' padding: is this kata 11's "
+            "make_generator()?"
+        )
+    return nn.Sequential(*layers)
