@@ -13,6 +13,13 @@ batch at once. The variants change how it runs, never what it computes:
 - ``bf16_weights``: the CUDA graph with the models themselves in bf16: no casts at all, but
   Adam then updates bf16 weights (8 bits of mantissa), which can stall small updates.
 - ``compiled_bf16``: all of it: compiled models, bf16 autocast, channels-last, CUDA graph.
+- ``compiled_bf16_weights``: compiled models in bf16, channels-last, CUDA graph: no casts, and
+  BatchNorm + LeakyReLU fused by the compiler.
+
+``fast`` before a variant (``fast``, ``fast_compiled``, ...) runs the DCGAN through its fast
+path (``gankata.demos.fast_dcgan``), the same parameters and the same function: G's nearest
+2x upsampling and 5x5 convolutions folded into 3x3 convolutions and pixel shuffles, D's first
+convolution on the pixel-unshuffled image, and D's Dropout masks drawn from uniform numbers.
 
 G's step back-propagates into G's parameters only (``backward(inputs=...)``): D is left
 unchanged, as the book's frozen D, and D's weight gradients are never computed at all.
@@ -27,10 +34,35 @@ import torch
 from torch import nn
 
 from bench.gan_models import GanSpec
+from gankata.demos.fast_dcgan import fast_discriminator, fast_generator
 
-VARIANTS = ("eager", "compiled", "cuda_graph", "bf16", "bf16_weights", "compiled_bf16")
-CUDA_ONLY = {"cuda_graph", "bf16", "bf16_weights", "compiled_bf16"}
-BF16 = {"bf16", "bf16_weights", "compiled_bf16"}
+VARIANTS = (
+    "eager",
+    "compiled",
+    "cuda_graph",
+    "bf16",
+    "bf16_weights",
+    "compiled_bf16",
+    "compiled_bf16_weights",
+)
+CUDA_ONLY = {"cuda_graph", "bf16", "bf16_weights", "compiled_bf16", "compiled_bf16_weights"}
+BF16 = {"bf16", "bf16_weights", "compiled_bf16", "compiled_bf16_weights"}
+FAST = "fast"
+# The DCGAN's fast path beside the kata's generator: on the CPU eager and compiled, on CUDA
+# each way of running it.
+FAST_VARIANTS = (FAST, *(f"{FAST}_{v}" for v in VARIANTS if v != "eager"))
+
+
+def split_variant(variant: str) -> tuple[bool, str]:
+    """``(fast, base)``: whether ``variant`` folds the generator, and how it runs.
+
+    split_variant("fast_compiled") -> (True, "compiled")
+    split_variant("fast") -> (True, "eager")
+    """
+    if variant == FAST:
+        return True, "eager"
+    fast = variant.startswith(f"{FAST}_")
+    return fast, variant.removeprefix(f"{FAST}_")
 
 
 def adam(module: nn.Module, capturable: bool) -> torch.optim.Adam:
@@ -140,10 +172,13 @@ def build_variant(
     batch: int,
 ) -> tuple[ThreeStepLoop, Callable[[], None]]:
     """The loop for ``variant`` and the callable that runs one step of it (warm)."""
+    fast, variant = split_variant(variant)
     graphed = variant in CUDA_ONLY
     channels_last = variant in BF16 and spec.convolutional
     if channels_last:
         G, D = G.to(memory_format=torch.channels_last), D.to(memory_format=torch.channels_last)
+    if fast:
+        G, D = fast_generator(G), fast_discriminator(D)
     loop = ThreeStepLoop(
         spec,
         G,
@@ -152,11 +187,11 @@ def build_variant(
         batch,
         capturable=graphed,
         bf16=variant in {"bf16", "compiled_bf16"},
-        bf16_weights=variant == "bf16_weights",
+        bf16_weights=variant in {"bf16_weights", "compiled_bf16_weights"},
         channels_last=channels_last,
     )
-    if variant in {"compiled", "compiled_bf16"}:
-        loop.G, loop.D = torch.compile(G), torch.compile(D)
+    if variant.startswith("compiled"):
+        loop.G, loop.D = torch.compile(loop.G), torch.compile(loop.D)
     if graphed:
         return loop, capture(loop.step)
     for _ in range(3):  # compile, allocate optimiser state, settle the allocator

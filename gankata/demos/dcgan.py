@@ -11,9 +11,10 @@ A run writes ``samples.png``, ``losses.png`` and a short ``report.txt`` into
 ``runs/dcgan-<time>/``. Its default, 300 steps of 32 (about 90 s on two CPU cores, one
 thread), draws rough strokes among which some digits can be read; ``--steps 1000`` (about
 four minutes) draws most of them as digits. ``--fast`` trains the same networks through
-the fast path (``gankata.demos.fast_dcgan``: the generator's upsampling folded into its
-convolutions): the same function and the same steps, 2.7 times the images per second of
-the kata's generator at batch 256 on two CPU cores.
+their fast path (``gankata.demos.fast_dcgan``: G's upsampling folded into its convolutions,
+D's first convolution on the unshuffled image, D's Dropout masks drawn from uniform
+numbers): the same parameters and the same function, at 2.2-2.5 times the images per second
+of the kata's networks in the benchmark (batch 256, two CPU cores).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from pathlib import Path
 import torch
 
 from gankata.course.checkout import find_root
-from gankata.demos.fast_dcgan import fast_generator
+from gankata.demos.fast_dcgan import fast_discriminator, fast_generator
 from gankata.demos.loop import train, trained_on
 from gankata.demos.plots import EQUILIBRIUM, describe_losses, save_image_grid, save_loss_plot
 from gankata.demos.runs import console, new_run_folder
@@ -51,7 +52,7 @@ def run_dcgan_demo(
 ) -> Path:
     """Train kata 11's port of the notes' Keras DCGAN on the embedded digits; the run's folder.
 
-    ``fast`` trains G through its folded form (the same parameters, the same function).
+    ``fast`` trains G and D through their fast paths (the same parameters and function).
     """
     dcgan = load_impl("dcgan", impl, find_root())
     steps = DCGAN_STEPS if steps is None else steps
@@ -65,17 +66,18 @@ def run_dcgan_demo(
     where = pick_device(device)
     G, D = dcgan.make_generator().to(where), dcgan.make_discriminator().to(where)
     g_opt, d_opt = dcgan.make_optimizers(G, D)
-    trained = fast_generator(G) if fast else G  # shares G's parameters: training it trains G
+    # The fast paths share G's and D's parameters: training them trains G and D.
+    trained_g, trained_d = (fast_generator(G), fast_discriminator(D)) if fast else (G, D)
     pixels = torch.from_numpy(load_mnist("embedded").images)
     images = dcgan.scale_to_tanh(pixels).view(-1, 1, 28, 28).to(where)
     latent = dcgan.LATENT_DIM
 
     console.print("[bold]DCGAN demo[/]: the notes' Keras DCGAN, ported to PyTorch in kata 11")
-    path = ", through the fast path (folded upsampling)" if fast else ""
+    path = ", through the fast path" if fast else ""
     console.print(f"{steps} steps of batch {batch} on {trained_on(where)}{path}")
     started = time.perf_counter()
     histories = train(
-        lambda real, z: dcgan.train_step(trained, D, real, z, g_opt, d_opt),
+        lambda real, z: dcgan.train_step(trained_g, trained_d, real, z, g_opt, d_opt),
         images,
         steps,
         batch,
