@@ -160,22 +160,35 @@ def _like(original: nn.Sequential, layers: list[nn.Module]) -> nn.Sequential:
     return result
 
 
-def fold_stride_2(weight: torch.Tensor) -> torch.Tensor:
-    """Kernels ``[O, C, k, k]`` of a stride-2 convolution with padding ``k // 2``, as
-    ``[O, 4 C, K, K]`` kernels of a stride-1 convolution on ``F.pixel_unshuffle(x, 2)``.
+def stride_2_matrix(kernel_size: int) -> torch.Tensor:
+    """``A[phase, offset, tap]``: 1 where tap ``tap`` of a 1-D stride-2 kernel (padding
+    ``k // 2``) reads the unshuffled row of parity ``phase`` at offset ``offset``.
 
-    Tap ``u`` (``-p..p``) of output ``i`` reads input ``2 i + u``: the phase ``u mod 2`` of the
-    unshuffled picture at offset ``u // 2``. Input channel ``4 c + 2 a + b`` is channel ``c`` at
-    row parity ``a`` and column parity ``b``; taps that no input reaches stay zero.
+    Tap ``u`` (``-p..p``) of output ``i`` reads input ``2 i + u``: phase ``u mod 2`` at offset
+    ``u // 2``. Taps that no input reaches stay zero (for a 5x5 kernel, one of each phase's 3).
+    """
+    if kernel_size % 2 != 1:
+        raise ValueError(f"the fold needs an odd kernel size, got {kernel_size}")
+    half = kernel_size // 2
+    reach = (half + 1) // 2
+    folded = torch.zeros(SCALE, 2 * reach + 1, kernel_size)
+    for tap in range(kernel_size):
+        folded[(tap - half) % 2, (tap - half) // 2 + reach, tap] = 1.0
+    return folded
+
+
+def fold_stride_2(weight: torch.Tensor, fold: torch.Tensor | None = None) -> torch.Tensor:
+    """Kernels ``[O, C, k, k]`` of a stride-2 convolution with padding ``k // 2``, as
+    ``[O, 4 C, K, K]`` kernels of a stride-1 convolution on ``F.pixel_unshuffle(x, 2)``, whose
+    channel ``4 c + 2 a + b`` is channel ``c`` at row parity ``a`` and column parity ``b``.
+
+    ``fold`` is :func:`stride_2_matrix` of the kernel size, on ``weight``'s device and dtype.
     """
     out_channels, in_channels, rows, cols = weight.shape
-    if rows != cols or rows % 2 != 1:
-        raise ValueError(f"the fold needs square, odd kernels, got {rows}x{cols}")
-    half = rows // 2
-    reach = (half + 1) // 2
-    fold = weight.new_zeros(SCALE, 2 * reach + 1, rows)
-    for tap in range(rows):
-        fold[(tap - half) % 2, (tap - half) // 2 + reach, tap] = 1.0
+    if rows != cols:
+        raise ValueError(f"the fold needs square kernels, got {rows}x{cols}")
+    if fold is None:
+        fold = stride_2_matrix(rows).to(weight)
     folded = torch.einsum("adu,bev,ocuv->ocabde", fold, fold, weight)
     size = fold.shape[1]
     return folded.reshape(out_channels, in_channels * SCALE * SCALE, size, size)
@@ -193,14 +206,18 @@ class UnshuffledConv(nn.Module):
         super().__init__()
         self.weight = conv.weight
         self.bias = conv.bias
+        self.register_buffer("fold", stride_2_matrix(conv.kernel_size[0]), persistent=False)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if x.shape[-1] % SCALE or x.shape[-2] % SCALE:
             raise ValueError(
-                f"the folded convolution needs an even height and width, got {x.shape}"
+                f"the unshuffled convolution needs an even height and width, got {tuple(x.shape)}"
             )
-        weight = fold_stride_2(self.weight)
-        padding = (weight.shape[-1] - 1) // 2
+        fold = self.fold.to(self.weight.dtype)
+        weight = fold_stride_2(self.weight, fold)
+        if self.weight.is_contiguous(memory_format=torch.channels_last):
+            weight = weight.contiguous(memory_format=torch.channels_last)
+        padding = (fold.shape[1] - 1) // 2
         return F.conv2d(F.pixel_unshuffle(x, SCALE), weight, self.bias, padding=padding)
 
 

@@ -195,6 +195,20 @@ def test_the_fold_holds_for_any_odd_kernel(kernel_size, bias):
     )
 
 
+@pytest.mark.parametrize("kernel_size", [1, 3, 5, 7])
+def test_the_unshuffled_stride_2_convolution_holds_for_any_odd_kernel(kernel_size):
+    torch.manual_seed(kernel_size)
+    conv = nn.Conv2d(2, 3, kernel_size, stride=2, padding=kernel_size // 2).double()
+    x = torch.randn(2, 2, 8, 6, dtype=torch.float64)
+    gap = (UnshuffledConv(conv)(x) - conv(x)).abs().max().item()
+    assert gap < 1e-12, (
+        f"a {kernel_size}x{kernel_size} stride-2 convolution differs from its unshuffled form "
+        f"by {gap:.1e}: the fold puts a tap on the wrong phase or offset"
+    )
+    with pytest.raises(ValueError, match="even height and width"):
+        UnshuffledConv(conv)(torch.randn(1, 2, 7, 6, dtype=torch.float64))
+
+
 def test_the_fast_generator_shares_the_kata_generators_parameters_and_names():
     G = dcgan.make_generator()
     fast = fast_generator(G)
