@@ -16,7 +16,7 @@ import torch
 from torch.profiler import ProfilerActivity, profile
 
 from bench.gan_models import SPECS, build_models
-from bench.gan_steps import VARIANTS, build_variant
+from bench.gan_steps import FAST_VARIANTS, VARIANTS, build_variant
 from bench.measure import synchronize
 from gankata.testkit.data import load_mnist
 from gankata.testkit.devices import pick_device
@@ -25,7 +25,12 @@ from gankata.testkit.devices import pick_device
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("model", choices=sorted(SPECS))
-    parser.add_argument("--variant", choices=VARIANTS, default="eager")
+    parser.add_argument(
+        "--variant",
+        choices=[*VARIANTS, *FAST_VARIANTS],
+        default="eager",
+        help="how the step runs; fast* only for the dcgan (default eager)",
+    )
     parser.add_argument("--batch", type=int, default=256)
     parser.add_argument("--steps", type=int, default=10, help="steps profiled (default 10)")
     parser.add_argument("--rows", type=int, default=25, help="kernels listed (default 25)")
@@ -37,6 +42,8 @@ def main(argv: list[str] | None = None) -> None:
         torch.backends.cudnn.benchmark = True
     digits = torch.from_numpy(load_mnist("embedded").images).to(device)
     spec = SPECS[args.model]
+    if args.variant.startswith("fast") and args.model != "dcgan":
+        parser.error(f"--variant {args.variant} is the DCGAN's fast path: use it with dcgan")
     G, D = build_models(spec, device)
     loop, step = build_variant(args.variant, spec, G, D, digits, args.batch)
 
