@@ -88,6 +88,23 @@ def fast_path_rows(benchmarks: list[dict]) -> list[Row]:
     return rows
 
 
+def ddp_rows(benchmarks: list[dict]) -> list[Row]:
+    """Data-parallel training: images/s over all ranks, and the scaling efficiency, which
+    divides by N times the one-process figure of the same run."""
+    return [
+        [
+            r["model"],
+            str(r["world_size"]),
+            r["device"],
+            r["backend"],
+            str(r["batch"]),
+            _rate(r["items_per_s"]),
+            f"{r['scaling_efficiency']:.2f}",
+        ]
+        for r in _by_group(benchmarks, "ddp")
+    ]
+
+
 def data_rows(benchmarks: list[dict]) -> list[Row]:
     runs = _by_group(benchmarks, "data")
     pandas = next((r["items_per_s"] for r in runs if r["loader"].startswith("book")), None)
@@ -163,6 +180,10 @@ TABLES = {
             "% ceiling (counted)",
         ],
         fast_path_rows,
+    ),
+    "Data-parallel training (DDP under torchrun)": (
+        ["model", "ranks", "device", "backend", "batch/rank", "images/s", "scaling efficiency"],
+        ddp_rows,
     ),
     "Data pipelines": (["loader", "workers", "items/s", "against"], data_rows),
     "detach(): D's step on fakes": (

@@ -327,7 +327,35 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="dcgan only: train through the fast path (upsampling folded into the convolutions)",
     )
+    demo.add_argument(
+        "--nproc",
+        type=int,
+        help="train with N processes under torchrun (DDP, gloo on a CPU, NCCL on GPUs); "
+        "--batch-size is then per process",
+    )
     return parser
+
+
+def _demo_distributed(args: argparse.Namespace) -> int:
+    """``gankata demo dcgan|mnist --nproc N``: the katas' networks under torchrun, with DDP."""
+    from gankata.demos import distributed  # imports torch: only when asked
+
+    if args.fast or args.collapse:
+        raise UsageError(t("demo_nproc_only"))
+    try:
+        distributed.run_distributed(
+            args.nproc,
+            model="dcgan" if args.which == "dcgan" else "mlp_gan",
+            out=args.out,
+            steps=args.steps,
+            batch_size=args.batch_size,
+            seed=args.seed,
+            impl=args.impl,
+            device=args.device,
+        )
+    except (distributed.DistributedSetupError, distributed.DistributedRunError) as error:
+        raise UsageError(str(error)) from None
+    return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -337,6 +365,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         raise UsageError(t("demo_collapse_dcgan"))
     if args.which == "mnist" and args.fast:
         raise UsageError(t("demo_fast_mnist"))
+    if args.nproc is not None:
+        return _demo_distributed(args)
     common = {
         "out": args.out,
         "steps": args.steps,

@@ -375,3 +375,22 @@ def test_every_picture_cell_that_trains_does_it_inside_torch_threads():
         f"the check found no training in the MNIST GAN's picture, so it checks nothing: "
         f"cells that train: {sorted(training)}"
     )
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--nproc", "1"], "world size is 1"),
+        (["--nproc", "2", "--fast"], "--nproc"),
+        (["--nproc", "2", "--batch-size", "1"], "at least 2 images per rank"),
+    ],
+    ids=["one process", "with fast", "batch of one"],
+)
+def test_the_cli_refuses_a_distributed_demo_that_cannot_work_before_launching(
+    in_checkout, tmp_path, capsys, extra, message
+):
+    out = tmp_path / "runs"
+    code = commands.main(["demo", "dcgan", "--steps", "2", "--out", str(out), *extra])
+    said = capsys.readouterr().out
+    assert code == 2 and message in said, f"expected exit 2 and {message!r}, got {code}: {said}"
+    assert not out.exists(), "a refused demo writes nothing"
