@@ -191,7 +191,10 @@ def build_variant(
         channels_last=channels_last,
     )
     if variant.startswith("compiled"):
-        loop.G, loop.D = torch.compile(loop.G), torch.compile(loop.D)
+        # Static shapes: every step has the same batch. Left to choose, dynamo marks the batch
+        # dynamic once nn.Sequential.forward (one code object for every G and D) has seen two
+        # shapes, and then inductor failed on the fast D's pixel unshuffle (torch 2.14).
+        loop.G, loop.D = torch.compile(loop.G, dynamic=False), torch.compile(loop.D, dynamic=False)
     if graphed:
         return loop, capture(loop.step)
     for _ in range(3):  # compile, allocate optimiser state, settle the allocator
