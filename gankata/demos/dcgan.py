@@ -13,7 +13,7 @@ thread), draws rough strokes among which some digits can be read; ``--steps 1000
 four minutes) draws most of them as digits. ``--fast`` trains the same networks through
 their fast path (``gankata.demos.fast_dcgan``: G's upsampling folded into its convolutions,
 D's first convolution on the unshuffled image, D's Dropout masks drawn from uniform
-numbers): the same parameters and the same function, at 2.2-2.5 times the images per second
+numbers): the same parameters and the same function, at 2.2-2.8 times the images per second
 of the kata's networks in the benchmark (batch 256, two CPU cores).
 """
 

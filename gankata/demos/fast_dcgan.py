@@ -63,14 +63,24 @@ def fold_nearest_upsample(weight: torch.Tensor, fold: torch.Tensor | None = None
     ``fold`` is :func:`fold_matrix` of the kernel size, on ``weight``'s device and dtype
     (computed here when not given).
     """
+    if fold is None:
+        fold = fold_matrix(weight.shape[-1]).to(weight)
+    return _fold(weight, fold, phases_on_outputs=True)
+
+
+def _fold(weight: torch.Tensor, fold: torch.Tensor, *, phases_on_outputs: bool) -> torch.Tensor:
+    """``fold`` applied to rows and columns of square kernels ``[O, C, k, k]``; the four
+    phases become output channels (``[4 O, C, K, K]``, for a pixel shuffle after) or input
+    channels (``[O, 4 C, K, K]``, for a pixel unshuffle before)."""
     out_channels, in_channels, rows, cols = weight.shape
     if rows != cols:
         raise ValueError(f"the fold needs square kernels, got {rows}x{cols}")
-    if fold is None:
-        fold = fold_matrix(rows).to(weight)
-    folded = torch.einsum("adu,bev,ocuv->oabcde", fold, fold, weight)
     size = fold.shape[1]
-    return folded.reshape(out_channels * SCALE * SCALE, in_channels, size, size)
+    if phases_on_outputs:
+        folded = torch.einsum("adu,bev,ocuv->oabcde", fold, fold, weight)
+        return folded.reshape(out_channels * SCALE * SCALE, in_channels, size, size)
+    folded = torch.einsum("adu,bev,ocuv->ocabde", fold, fold, weight)
+    return folded.reshape(out_channels, in_channels * SCALE * SCALE, size, size)
 
 
 class UpsampledConv(nn.Module):
@@ -184,14 +194,9 @@ def fold_stride_2(weight: torch.Tensor, fold: torch.Tensor | None = None) -> tor
 
     ``fold`` is :func:`stride_2_matrix` of the kernel size, on ``weight``'s device and dtype.
     """
-    out_channels, in_channels, rows, cols = weight.shape
-    if rows != cols:
-        raise ValueError(f"the fold needs square kernels, got {rows}x{cols}")
     if fold is None:
-        fold = stride_2_matrix(rows).to(weight)
-    folded = torch.einsum("adu,bev,ocuv->ocabde", fold, fold, weight)
-    size = fold.shape[1]
-    return folded.reshape(out_channels, in_channels * SCALE * SCALE, size, size)
+        fold = stride_2_matrix(weight.shape[-1]).to(weight)
+    return _fold(weight, fold, phases_on_outputs=False)
 
 
 class UnshuffledConv(nn.Module):

@@ -10,7 +10,6 @@ other a run in which rank 1 dies.
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -59,10 +58,8 @@ LOSS_ATOL = 1e-5
 
 
 def _env(**extra: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env["OMP_NUM_THREADS"] = "1"
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
-    return env | extra
+    # The product's own launch environment: one thread per rank, gankata on PYTHONPATH.
+    return distributed.launch_env() | extra
 
 
 def _torchrun(*args: str, timeout: float, **env: str) -> tuple[subprocess.CompletedProcess, float]:
