@@ -48,13 +48,13 @@ VARIANTS = (
 CUDA_ONLY = {"cuda_graph", "bf16", "bf16_weights", "compiled_bf16", "compiled_bf16_weights"}
 BF16 = {"bf16", "bf16_weights", "compiled_bf16", "compiled_bf16_weights"}
 FAST = "fast"
-# The DCGAN's fast path beside the kata's generator: on the CPU eager and compiled, on CUDA
+# The DCGAN's fast path beside the kata's networks: on the CPU eager and compiled, on CUDA
 # each way of running it.
 FAST_VARIANTS = (FAST, *(f"{FAST}_{v}" for v in VARIANTS if v != "eager"))
 
 
 def split_variant(variant: str) -> tuple[bool, str]:
-    """``(fast, base)``: whether ``variant`` folds the generator, and how it runs.
+    """``(fast, base)``: whether ``variant`` runs the DCGAN's fast path, and how it runs.
 
     split_variant("fast_compiled") -> (True, "compiled")
     split_variant("fast") -> (True, "eager")
